@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# smmubench: one Makefile for the host tools, the static arm64 tools, the
+# kernel module for each test bed kernel, the tests and the runs.
+#
+#   make            host + arm64 tools and the module for every test bed kernel
+#   make deps       install packages, unpack the test bed kernels (cached)
+#   make check      deps, build, host unit tests, test bed tests on 6.1 and 6.12
+#   make run        deps, build, the default suite on both test bed kernels
+#   make bench      overhead ratios measured in one run
+#   make V=1        show the commands
+#
+# Everything built goes under build/ (git-ignored); downloaded and unpacked
+# packages live outside the clone (scripts/deps says where).
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+msg = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
+
+TOP := $(CURDIR)
+B := build
+KERNELS ?= 6.1 6.12
+CROSS_COMPILE ?= aarch64-linux-gnu-
+SYSROOT := $(B)/arm64-sysroot
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+CFLAGS ?= -O2 -g
+WERROR ?= -Werror
+SB_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Werror=undef \
+	-Wno-unused-parameter -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -Iinclude -MMD -MP
+LDLIBS := -lm -lpthread
+
+# Every cli/ and analysis/ source except main() goes into one library, so
+# that host unit tests link the same objects the tool runs.
+LIB_SRCS := $(sort $(filter-out cli/smmubench.c,$(wildcard cli/*.c analysis/*.c)))
+HOST_LIB := $(B)/host/libsmmubench.a
+ARM64_LIB := $(B)/arm64/libsmmubench.a
+HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/tests/%,$(wildcard tests/host/test_*.c))
+GUEST_PROGS := $(patsubst tests/guest/%.c,$(B)/arm64/tests/%,$(wildcard tests/guest/*.c))
+
+all: host arm64 modules
+host: $(B)/host/smmubench $(HOST_TESTS)
+arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
+.PHONY: all host arm64 modules deps check run bench clean distclean help
+
+help:
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	$(Q)scripts/deps
+
+# --- host ---------------------------------------------------------------
+$(B)/host/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SB_CFLAGS) -c -o $@ $<
+
+$(HOST_LIB): $(LIB_SRCS:%.c=$(B)/host/%.o)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/host/smmubench: $(B)/host/cli/smmubench.o $(HOST_LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+
+$(B)/host/tests/%: $(B)/host/tests/host/%.o $(HOST_LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+
+# --- arm64 (static, for the guest and for Arm servers) ------------------
+ARM64_CFLAGS := $(SB_CFLAGS) -isystem $(SYSROOT)/usr/include \
+	-isystem $(SYSROOT)/usr/include/aarch64-linux-gnu
+ARM64_LDFLAGS := -static -L$(SYSROOT)/usr/lib/aarch64-linux-gnu $(EXTRA_LDFLAGS)
+
+$(B)/arm64/%.o: %.c
+	$(call msg,CC64,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CROSS_COMPILE)gcc $(ARM64_CFLAGS) -c -o $@ $<
+
+$(ARM64_LIB): $(LIB_SRCS:%.c=$(B)/arm64/%.o)
+	$(call msg,AR64,$@)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(B)/arm64/smmubench: $(B)/arm64/cli/smmubench.o $(ARM64_LIB)
+	$(call msg,LD64,$@)
+	$(Q)$(CROSS_COMPILE)gcc $(ARM64_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/arm64/tests/%: $(B)/arm64/tests/guest/%.o $(ARM64_LIB)
+	$(call msg,LD64,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CROSS_COMPILE)gcc $(ARM64_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- the kernel module, once per test bed kernel ------------------------
+# kbuild builds an external module in the folder M= names; linking the
+# sources into one folder per kernel keeps the builds apart.
+MODULE_SRCS := $(wildcard bench/*.c bench/*.h) bench/Kbuild
+MODULE_HDRS := $(wildcard include/uapi/*.h)
+modules: $(KERNELS:%=$(B)/module/%/smmubench.ko)
+
+$(B)/module/%/smmubench.ko: $(MODULE_SRCS) $(MODULE_HDRS)
+	@test -d $(B)/kernels/$*/headers || \
+		{ echo "no headers for kernel $*: run 'make deps'" >&2; exit 1; }
+	$(call msg,KBUILD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)for f in $(MODULE_SRCS); do ln -sf $(TOP)/$$f $(@D)/; done
+	$(Q)$(MAKE) -s -C $(B)/kernels/$*/headers M=$(TOP)/$(@D) ARCH=arm64 \
+		CROSS_COMPILE=$(CROSS_COMPILE) SMMUBENCH_INCLUDE=$(TOP)/include \
+		modules 2>&1 | { grep -v 'Skipping BTF generation' || true; }
+	$(Q)test -f $@
+
+# --- tests and runs -----------------------------------------------------
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run-suite
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/bench
+
+clean:
+	rm -rf $(B)/host $(B)/arm64 $(B)/module $(B)/testbed
+
+distclean:
+	rm -rf $(B)
+
+-include $(shell find $(B)/host $(B)/arm64 -name '*.d' 2>/dev/null)
