@@ -45,6 +45,14 @@ ARM64_LIB := $(B)/arm64/libsmmubench.a
 HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/tests/%,$(wildcard tests/host/test_*.c))
 GUEST_PROGS := $(patsubst tests/guest/%.c,$(B)/arm64/tests/%,$(wildcard tests/guest/*.c))
 
+# Parts of the tree add their own rules in a fragment (the BPF tracer, fuzz
+# targets): objects and libraries they add to the tool go into these.
+EXTRA_HOST_OBJS :=
+EXTRA_ARM64_OBJS :=
+EXTRA_HOST_LDLIBS :=
+EXTRA_ARM64_LDLIBS :=
+include $(sort $(wildcard */*.mk tests/*/*.mk))
+
 all: host arm64 modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
@@ -66,14 +74,14 @@ $(HOST_LIB): $(LIB_SRCS:%.c=$(B)/host/%.o)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/host/smmubench: $(B)/host/cli/smmubench.o $(HOST_LIB)
+$(B)/host/smmubench: $(B)/host/cli/smmubench.o $(EXTRA_HOST_OBJS) $(HOST_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) -o $@ $^ $(EXTRA_HOST_LDLIBS) $(LDLIBS)
 
-$(B)/host/tests/%: $(B)/host/tests/host/%.o $(HOST_LIB)
+$(B)/host/tests/%: $(B)/host/tests/host/%.o $(EXTRA_HOST_OBJS) $(HOST_LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) -o $@ $^ $(EXTRA_HOST_LDLIBS) $(LDLIBS)
 
 # --- arm64 (static, for the guest and for Arm servers) ------------------
 ARM64_CFLAGS := $(SB_CFLAGS) -isystem $(SYSROOT)/usr/include \
@@ -89,14 +97,14 @@ $(ARM64_LIB): $(LIB_SRCS:%.c=$(B)/arm64/%.o)
 	$(call msg,AR64,$@)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
-$(B)/arm64/smmubench: $(B)/arm64/cli/smmubench.o $(ARM64_LIB)
+$(B)/arm64/smmubench: $(B)/arm64/cli/smmubench.o $(EXTRA_ARM64_OBJS) $(ARM64_LIB)
 	$(call msg,LD64,$@)
-	$(Q)$(CROSS_COMPILE)gcc $(ARM64_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CROSS_COMPILE)gcc $(ARM64_LDFLAGS) -o $@ $^ $(EXTRA_ARM64_LDLIBS) $(LDLIBS)
 
-$(B)/arm64/tests/%: $(B)/arm64/tests/guest/%.o $(ARM64_LIB)
+$(B)/arm64/tests/%: $(B)/arm64/tests/guest/%.o $(EXTRA_ARM64_OBJS) $(ARM64_LIB)
 	$(call msg,LD64,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CROSS_COMPILE)gcc $(ARM64_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CROSS_COMPILE)gcc $(ARM64_LDFLAGS) -o $@ $^ $(EXTRA_ARM64_LDLIBS) $(LDLIBS)
 
 # --- the kernel module, once per test bed kernel ------------------------
 # kbuild builds an external module in the folder M= names; linking the

@@ -16,6 +16,7 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "run", cmd_run, "Run a workload through the SMMU driver (root)" },
+	{ "trace", cmd_trace, "Trace SMMU driver functions, commands and locks" },
 	{ "report", cmd_report, "Summarise a results file" },
 	{ "compare", cmd_compare, "Compare runs with significance tests" },
 	{ "plot", cmd_plot, "Draw gnuplot figures from results files" },

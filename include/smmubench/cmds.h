@@ -12,5 +12,6 @@ int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif /* SMMUBENCH_CMDS_H */

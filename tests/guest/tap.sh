@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for test scripts that run inside the test bed guest.
+# Source it, call ok/is/..., end with tap_done: it prints the plan and
+# returns non-zero if anything failed.
+
+tap_n=0
+tap_failed=0
+
+ok() {
+	# ok STATUS DESCRIPTION: passes when STATUS is 0.
+	local status=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if [ "$status" = 0 ]; then
+		echo "ok $tap_n - $*"
+	else
+		echo "not ok $tap_n - $*"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+is() {
+	# is GOT WANT DESCRIPTION
+	local got=$1 want=$2
+	shift 2
+	if [ "$got" = "$want" ]; then
+		ok 0 "$*"
+	else
+		ok 1 "$* (got '$got', want '$want')"
+	fi
+}
+
+# Passes when the kernel log has no warning, BUG or oops since boot.
+dmesg_clean() {
+	local bad
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Unable to handle|Call trace' | head -n 3)
+	[ -z "$bad" ] && { ok 0 "$* (dmesg clean)"; return; }
+	ok 1 "$* (dmesg: $bad)"
+}
+
+# Only out-of-tree (O, bit 12) and unsigned-module (E, bit 13) taints are
+# expected from loading the project's module.
+taint_clean() {
+	local t
+	t=$(cat /proc/sys/kernel/tainted)
+	is "$((t & ~(4096 | 8192)))" 0 "$* (tainted=$t)"
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	[ "$tap_failed" = 0 ]
+}

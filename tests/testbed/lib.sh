@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host side of the test bed tests: runs a command in the guest and relays
+# its TAP lines, renumbered and tagged with the kernel, so that one .t file
+# can cover several kernels with few boots.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+tb_n=0
+tb_failed=0
+
+tb_result() {
+	# tb_result STATUS DESCRIPTION
+	local status=$1
+	shift
+	tb_n=$((tb_n + 1))
+	if [ "$status" = 0 ]; then
+		echo "ok $tb_n - $*"
+	else
+		echo "not ok $tb_n - $*"
+		tb_failed=$((tb_failed + 1))
+	fi
+}
+
+# tb_guest KERNEL [TESTBED-OPTION...] -- COMMAND: relays the guest's TAP
+# lines, then one result for the guest's exit status; other output becomes
+# TAP comments. The guest output is kept in $tb_out for further checks.
+tb_guest() {
+	local kernel=$1 rc line
+	shift
+	tb_out=$(mktemp)
+	"$top/scripts/testbed" --kernel "$kernel" --timeout "${TB_TIMEOUT:-600}" \
+		"$@" >"$tb_out" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "[0-9]*) tb_result 0 "[$kernel] ${line#* - }" ;;
+		"not ok "[0-9]*) tb_result 1 "[$kernel] ${line#* - }" ;;
+		1..*) ;;
+		*) echo "# $line" ;;
+		esac
+	done <"$tb_out"
+	tb_result "$rc" "[$kernel] guest run exited $rc"
+	return "$rc"
+}
+
+tb_done() {
+	echo "1..$tb_n"
+	[ "$tb_failed" = 0 ]
+}
+
+tb_kernels() {
+	echo "${SMMUBENCH_TEST_KERNELS:-6.1 6.12}"
+}
