@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SB_RESULTS_MAGIC "smmubench-results"
 #define SB_RESULTS_VERSION 1
@@ -33,6 +34,9 @@
 #define SB_MAX_SAMPLES (64ULL << 20)	/* per series */
 /* A latency above an hour is a corrupted file, not a measurement. */
 #define SB_MAX_VALUE_NS (3600ULL * 1000000000ULL)
+/* Per-op counts (unit "1"): more than this per op is a corrupted file. */
+#define SB_MAX_VALUE_COUNT (1ULL << 32)
+#define SB_MAX_BUCKETS 65536	/* per series */
 
 enum sb_series_kind {
 	SB_KIND_OP,		/* one sample per benchmark operation */
@@ -95,6 +99,11 @@ struct sb_results {
 const char *sb_series_kind__name(enum sb_series_kind kind);
 int sb_series_kind__parse(const char *name, enum sb_series_kind *kind);
 
+/*
+ * Pointers returned by sb_results__series() stay valid until
+ * sb_results__free(): the series table is sized for SB_MAX_SERIES once, so
+ * adding a series never moves the others.
+ */
 struct sb_results *sb_results__new(void);
 void sb_results__free(struct sb_results *r);	/* accepts NULL */
 
@@ -142,5 +151,20 @@ int sb_results__write(const struct sb_results *r, const char *path);
  */
 int sb_results__read(const char *path, struct sb_results **out, char *err,
 		     size_t errlen);
+
+/* Additions after v1 of this header. */
+
+/* The largest value a series of @unit may hold ("ns" or "1"). */
+uint64_t sb_unit__max_value(const char *unit);
+
+/* Writes the file format to an open stream (e.g. stdout); 0 or -errno. */
+int sb_results__write_stream(const struct sb_results *r, FILE *f);
+
+/*
+ * Parses an in-memory file (@buf need not be NUL-terminated); @name is used
+ * in messages. Same contract as sb_results__read().
+ */
+int sb_results__parse(const char *buf, size_t len, const char *name,
+		      struct sb_results **out, char *err, size_t errlen);
 
 #endif /* SMMUBENCH_RESULTS_H */

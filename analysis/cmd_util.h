@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the analysis subcommands (not a public API). */
+#ifndef SMMUBENCH_ANALYSIS_CMD_UTIL_H
+#define SMMUBENCH_ANALYSIS_CMD_UTIL_H
+
+#include <argp.h>
+#include <stdint.h>
+
+/* Exit codes of every subcommand. */
+#define SB_EXIT_OK 0
+#define SB_EXIT_RUNTIME 1
+#define SB_EXIT_USAGE 2
+#define SB_EXIT_REGRESSION 3
+
+/*
+ * Runs argp on a subcommand's argv with "smmubench NAME" as the program
+ * name in usage and error lines, and usage errors exiting with 2.
+ */
+int sb_argp_parse(const struct argp *argp, int argc, char **argv,
+		  const char *name, void *input);
+
+/* Whole-string, finite, no trailing junk; 0 or -EINVAL / -ERANGE. */
+int sb_parse_double(const char *s, double *out);
+int sb_parse_u64(const char *s, uint64_t *out);
+
+#endif /* SMMUBENCH_ANALYSIS_CMD_UTIL_H */

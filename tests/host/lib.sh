@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the tests/host/*.t scripts: TAP output and the tool to test.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+sb=${SMMUBENCH:-$top/build/host/smmubench}
+n=0
+failed=0
+
+if [ ! -x "$sb" ]; then
+	echo "Bail out! $sb is not built (make host)"
+	exit 1
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Results are held back so that the plan "1..N" comes first.
+exec 3>&1 >"$work/tap"
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -s "$work/err" ] && sed 's/^/# stderr: /' "$work/err" | head -n 5
+	return 0
+}
+
+# check DESCRIPTION CONDITION...: runs the condition, TAP line from it.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# run EXPECTED_STATUS ARGS...: runs smmubench, output in $work/out, err.
+run() {
+	want=$1
+	shift
+	"$sb" "$@" >"$work/out" 2>"$work/err"
+	got=$?
+	[ "$got" = "$want" ] || { echo "# smmubench $*: exit $got, want $want"; return 1; }
+}
+
+err_has() {
+	grep -qF -- "$1" "$work/err" || { echo "# stderr lacks: $1"; return 1; }
+}
+
+out_has() {
+	grep -qF -- "$1" "$work/out" || { echo "# stdout lacks: $1"; return 1; }
+}
+
+# gen SEED N SCALE: N log-normal latencies in ns (seeded, reproducible).
+gen() {
+	awk -v seed="$1" -v n="$2" -v scale="$3" 'BEGIN {
+		srand(seed)
+		for (i = 0; i < n; i++) {
+			u1 = rand(); u2 = rand(); if (u1 < 1e-12) u1 = 1e-12
+			z = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2)
+			printf "%d\n", scale * exp(7 + 0.5 * z)
+		}
+	}'
+}
+
+done_testing() {
+	exec >&3
+	echo "1..$n"
+	cat "$work/tap"
+	[ "$failed" = 0 ] && [ "$n" -gt 0 ]
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# smmubench plot on seeded synthetic runs: the images exist, PNGs have the
+# PNG signature, SVGs parse as XML and carry the series and run titles, a
+# gnuplot script sits next to each image, and a missing gnuplot is named.
+. "$(dirname "$0")/lib.sh"
+data=$top/tests/data
+
+if ! command -v gnuplot >/dev/null 2>&1; then
+	echo "1..0 # SKIP gnuplot is not installed"
+	exit 0
+fi
+
+gen 1 2000 1.0 | "$sb" import -l base -m attach -M kernel_release=6.1 -o "$work/a.sbr" -
+gen 2 2000 1.3 | "$sb" import -l moved -m attach -M kernel_release=6.12 -o "$work/b.sbr" -
+gen 3 500 0.2 | "$sb" import -l base -k sync -m sync.asid_lock -M kernel_release=6.1 -o "$work/s.sbr" -
+
+check "plot without -o: exit 2" run 2 plot "$work/a.sbr"
+check "plot on a malformed file: exit 1, names it" \
+	eval 'run 1 plot -o "$work/x" "$data/bad/truncated.sbr" && err_has "truncated.sbr:3:"'
+check "plot with gnuplot missing from PATH: exit 1, says so" \
+	eval 'env PATH=/nonexistent "$sb" plot -o "$work/x" "$work/a.sbr" >"$work/out" 2>"$work/err"; [ $? = 1 ] && err_has "gnuplot not found"'
+check "plot three runs and the sample file: exit 0" \
+	run 0 plot -o "$work/figs" "$work/a.sbr" "$work/b.sbr" "$work/s.sbr" "$data/sample-a.sbr"
+
+png_ok() {
+	[ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]
+}
+
+svg_ok() {
+	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$1" 2>/dev/null ||
+		{ head -c 200 "$1" | grep -q '<svg' && tail -c 20 "$1" | grep -q '</svg>'; }
+}
+
+for fig in cdf-op.attach hist-op.attach cdf-lock.asid_lock.hold \
+	   hist-lock.asid_lock.hold cdf-sync.asid_lock sync; do
+	check "$fig.png is a PNG image" png_ok "$work/figs/$fig.png"
+	check "$fig.svg is well-formed SVG" svg_ok "$work/figs/$fig.svg"
+	check "$fig.gp is next to it" test -s "$work/figs/$fig.gp"
+done
+check "CDF of op.attach: title has the series, labels and kernels" \
+	eval 'grep -q "op.attach latency CDF" "$work/figs/cdf-op.attach.svg" && grep -q "moved (kernel 6.12)" "$work/figs/cdf-op.attach.svg" && grep -q "base (kernel 6.1)" "$work/figs/cdf-op.attach.svg"'
+check "lock hold figure is titled as a lock hold time" \
+	grep -q "lock.asid_lock.hold lock hold time CDF" "$work/figs/cdf-lock.asid_lock.hold.svg"
+check "sync figure carries the sync series" \
+	grep -q "sync.asid_lock, base (kernel 6.1)" "$work/figs/sync.svg"
+check "count series (syncs per op) are not drawn as times" \
+	test ! -e "$work/figs/cdf-sync.per_op.png"
+check "the scripts redraw the figures from the directory alone" \
+	eval 'rm "$work/figs/cdf-op.attach.png" && (cd "$work/figs" && gnuplot cdf-op.attach.gp) && png_ok "$work/figs/cdf-op.attach.png"'
+check "the extracted data is plain columns gnuplot reads" \
+	eval 'awk -F"\t" "!/^#/ && NF != 2 { bad = 1 } END { exit bad }" "$work/figs/data/r0-op.attach.cdf.dat"'
+
+done_testing
