@@ -1,11 +1,962 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until 'smmubench run' lands; replaced by the real command. */
+/*
+ * smmubench run: hands devices to smmubench.ko, runs one workload through
+ * the SMMU driver, writes one results file and prints its summary.
+ * The module measures; this side validates, formats and explains.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "../analysis/cmd_util.h"
+#include "run_sysfs.h"
 #include "smmubench/cmds.h"
+#include "smmubench/report.h"
+#include "smmubench/results.h"
+#include "smmubench/stats.h"
+#include "uapi/smmubench.h"
+
+#define READ_CHUNK 65536
+#define DEFAULT_ITERATIONS 1000
+#define ERRLEN 512
+
+struct run_env {
+	const char *workload_name;
+	uint32_t workload;
+	char *device_arg;
+	struct sb_claim claims[SMMUBENCH_MAX_DEVICES];
+	uint32_t nr_devices;
+	uint32_t threads, masters, pasid;
+	uint64_t iterations;
+	double duration_s;
+	bool has_iterations, has_duration, has_size, has_granule;
+	bool has_masters, has_pasid;
+	uint64_t size, granule;
+	uint64_t cpu_mask[SMMUBENCH_MAX_CPUS / 64];
+	const char *cpus_arg;
+	const char *label;
+	const char *output;
+	int progress;		/* 1 on, 0 off, -1 when stderr is a tty */
+};
+
+static const struct {
+	const char *name;
+	uint32_t id;
+} workloads[] = {
+	{ "attach", SMMUBENCH_WL_ATTACH },
+	{ "map", SMMUBENCH_WL_MAP },
+	{ "bind", SMMUBENCH_WL_BIND },
+	{ "pasid-attach", SMMUBENCH_WL_PASID_ATTACH },
+};
+
+/* Series names by enum smmubench_op. */
+static const char *const op_series[SMMUBENCH_OP__MAX] = {
+	[SMMUBENCH_OP_EMPTY] = "op.empty",
+	[SMMUBENCH_OP_ATTACH] = "op.attach",
+	[SMMUBENCH_OP_DETACH] = "op.detach",
+	[SMMUBENCH_OP_MAP] = "op.map",
+	[SMMUBENCH_OP_UNMAP] = "op.unmap",
+	[SMMUBENCH_OP_IOTLB_SYNC] = "op.iotlb_sync",
+	[SMMUBENCH_OP_BIND] = "op.bind",
+	[SMMUBENCH_OP_UNBIND] = "op.unbind",
+	[SMMUBENCH_OP_PASID_ATTACH] = "op.pasid_attach",
+	[SMMUBENCH_OP_PASID_DETACH] = "op.pasid_detach",
+};
+
+static const char *const stop_names[] = {
+	[SMMUBENCH_STOP_ITERATIONS] = "iterations",
+	[SMMUBENCH_STOP_DURATION] = "duration",
+	[SMMUBENCH_STOP_REQUESTED] = "interrupted",
+	[SMMUBENCH_STOP_ERROR] = "error",
+	[SMMUBENCH_STOP_REMOVED] = "device removed",
+};
+
+static volatile sig_atomic_t interrupted;
+
+/* ---- options --------------------------------------------------------- */
+
+static const char run_doc[] =
+"Run a workload through the Arm SMMUv3 driver with smmubench.ko (root).\n"
+"\n"
+"Needs -w attach|map|bind|pasid-attach and -d DEV[,DEV...]; --iterations\n"
+"and --duration exclude each other.\n"
+"\v"
+"The devices are bound to smmubench with driver_override for the run and\n"
+"given back to their previous driver afterwards. Thread t uses devices\n"
+"[t*M, t*M+M), so threads x masters devices are needed.\n"
+"\n"
+"EXAMPLES:\n"
+"    smmubench run -w attach -d 0000:00:0a.0 -n 1000\n"
+"                                  # 1000 attach/detach of a fresh domain\n"
+"    smmubench run -w attach -d 0000:00:0a.0,0000:00:0b.0 -m 2 -n 500\n"
+"                                  # two masters share each domain\n"
+"    smmubench run -w attach -d 0000:00:0a.0,0000:00:0b.0 -t 2 -D 10\n"
+"                                  # two threads, one device each, 10 s\n"
+"    smmubench run -w map -d 0000:00:0a.0 -s 2M -g 4K -n 100\n"
+"                                  # map/unmap 2 MiB of 4 KiB pages\n"
+"    smmubench run -w map -d 0000:00:0a.0 -c 1 -l baseline -o base.results\n"
+"                                  # on CPU 1, labelled, named output\n"
+"\n"
+"The results file defaults to smmubench-WORKLOAD-YYYYmmdd-HHMMSS.results in\n"
+"the current folder. Exit status: 0 ok, 1 runtime error, 2 usage error.";
+
+enum {
+	OPT_PASID = 0x100,
+	OPT_PROGRESS,
+};
+
+static const struct argp_option run_opts[] = {
+	{ NULL, 0, NULL, 0, "Workload:", 1 },
+	{ "workload", 'w', "NAME", 0, "attach, map, bind or pasid-attach", 1 },
+	{ "device", 'd', "DEV[,DEV...]", 0,
+	  "PCI BDF (0000:00:0a.0) or platform device names", 1 },
+	{ "threads", 't', "N", 0, "Threads (default 1)", 1 },
+	{ "iterations", 'n', "N", 0,
+	  "Iterations per thread (default 1000)", 1 },
+	{ "duration", 'D', "S", 0, "Run for S seconds instead", 1 },
+	{ "masters", 'm', "M", 0, "attach: devices sharing a domain (default 1)", 1 },
+	{ "size", 's', "B", 0, "map: bytes per map (K, M, G suffixes; default 4K)", 1 },
+	{ "granule", 'g', "B", 0, "map: page size (default 4K)", 1 },
+	{ "pasid", OPT_PASID, "K", 0, "pasid-attach: first PASID (default 1)", 1 },
+	{ "cpus", 'c', "LIST", 0, "CPUs for the threads, e.g. 0-3,6 (default: all)", 1 },
+	{ NULL, 0, NULL, 0, "Output:", 2 },
+	{ "label", 'l', "L", 0, "Label stored in the results", 2 },
+	{ "output", 'o', "FILE", 0, "Results file", 2 },
+	{ "progress", OPT_PROGRESS, NULL, 0, "Show progress on stderr", 2 },
+	{ "quiet", 'q', NULL, 0, "No progress, no summary table", 2 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 3 },
+	{},
+};
+
+/* Whole string, decimal, with an optional binary K/M/G suffix. */
+static int parse_u64(const char *s, uint64_t max, bool suffix, uint64_t *out)
+{
+	unsigned long long v;
+	uint64_t mult = 1;
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -errno;
+	if (suffix && *end && !end[1]) {
+		const char *units = "kKmMgG", *u = strchr(units, *end);
+
+		if (u) {
+			mult = 1ULL << (10 * (1 + (u - units) / 2));
+			end++;
+		}
+	}
+	if (*end)
+		return -EINVAL;
+	if (v > max / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
+}
+
+static void parse_num(struct argp_state *state, const char *opt,
+		      const char *arg, uint64_t min, uint64_t max, bool suffix,
+		      uint64_t *out)
+{
+	int err = parse_u64(arg, max, suffix, out);
+
+	if (err == -ERANGE || (!err && *out < min))
+		argp_error(state, "%s: %s is out of range [%" PRIu64 ", %" PRIu64 "]",
+			   opt, arg, min, max);
+	else if (err)
+		argp_error(state, "%s: '%s' is not a number", opt, arg);
+}
+
+static void parse_cpus(struct argp_state *state, struct run_env *env,
+		       const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	uint64_t lo, hi, c;
+
+	if (!copy)
+		argp_failure(state, 1, ENOMEM, "--cpus");
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+
+		if (dash)
+			*dash = '\0';
+		if (parse_u64(tok, SMMUBENCH_MAX_CPUS - 1, false, &lo) ||
+		    parse_u64(dash ? dash + 1 : tok, SMMUBENCH_MAX_CPUS - 1,
+			      false, &hi) || hi < lo) {
+			free(copy);
+			argp_error(state, "--cpus: '%s' is not a CPU list like 0-3,6 (CPUs below %d)",
+				   arg, SMMUBENCH_MAX_CPUS);
+		}
+		for (c = lo; c <= hi; c++)
+			env->cpu_mask[c / 64] |= 1ULL << (c % 64);
+	}
+	free(copy);
+	if (!tok && !env->cpu_mask[0] && !env->cpu_mask[1] &&
+	    !env->cpu_mask[2] && !env->cpu_mask[3])
+		argp_error(state, "--cpus: empty list");
+}
+
+static void parse_devices(struct argp_state *state, struct run_env *env)
+{
+	char *tok, *save = NULL;
+	uint32_t i;
+
+	for (tok = strtok_r(env->device_arg, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (env->nr_devices == SMMUBENCH_MAX_DEVICES)
+			argp_error(state, "--device: at most %d devices",
+				   SMMUBENCH_MAX_DEVICES);
+		if (strlen(tok) >= SMMUBENCH_NAME_LEN || strchr(tok, '/') ||
+		    tok[0] == '.')
+			argp_error(state, "--device: '%s' is not a device name", tok);
+		for (i = 0; i < env->nr_devices; i++)
+			if (!strcmp(env->claims[i].name, tok))
+				argp_error(state, "--device: %s given twice", tok);
+		snprintf(env->claims[env->nr_devices++].name,
+			 sizeof(env->claims[0].name), "%s", tok);
+	}
+	if (!env->nr_devices)
+		argp_error(state, "--device: no device given");
+}
+
+/* Cross-option rules, once every option is known. */
+static void check_env(struct argp_state *state, struct run_env *env)
+{
+	bool map = env->workload == SMMUBENCH_WL_MAP;
+
+	if (!env->workload_name)
+		argp_error(state, "--workload is required");
+	if (!env->device_arg)
+		argp_error(state, "--device is required");
+	parse_devices(state, env);
+	if (env->has_iterations && env->has_duration)
+		argp_error(state, "give --iterations or --duration, not both");
+	if (!env->has_iterations && !env->has_duration)
+		env->iterations = DEFAULT_ITERATIONS;
+	if (env->has_masters && env->workload != SMMUBENCH_WL_ATTACH)
+		argp_error(state, "--masters applies to the attach workload only");
+	if ((env->has_size || env->has_granule) && !map)
+		argp_error(state, "--size and --granule apply to the map workload only");
+	if (env->has_pasid && env->workload != SMMUBENCH_WL_PASID_ATTACH)
+		argp_error(state, "--pasid applies to the pasid-attach workload only");
+	if (env->workload == SMMUBENCH_WL_BIND && (env->cpus_arg ||
+						   env->has_duration))
+		argp_error(state, "bind runs in user threads: no --cpus or --duration");
+	if (map && (env->granule & (env->granule - 1)))
+		argp_error(state, "--granule %" PRIu64 " is not a power of two",
+			   env->granule);
+	if (map && env->size % env->granule)
+		argp_error(state, "--size %" PRIu64 " is not a multiple of --granule %" PRIu64,
+			   env->size, env->granule);
+	if (map && env->size / env->granule > SMMUBENCH_MAX_PAGES_PER_OP)
+		argp_error(state, "--size / --granule is above %d pages",
+			   SMMUBENCH_MAX_PAGES_PER_OP);
+	if ((uint64_t)env->threads * env->masters > env->nr_devices)
+		argp_error(state, "%u threads x %u masters need %u devices, %u given",
+			   env->threads, env->masters, env->threads * env->masters,
+			   env->nr_devices);
+	if (env->workload != SMMUBENCH_WL_ATTACH)
+		env->masters = 1;
+}
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct run_env *env = state->input;
+	uint64_t v;
+	size_t i;
+
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case 'w':
+		for (i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
+			if (!strcmp(arg, workloads[i].name))
+				break;
+		if (i == sizeof(workloads) / sizeof(workloads[0]))
+			argp_error(state, "--workload: '%s' is not attach, map, bind or pasid-attach",
+				   arg);
+		env->workload_name = workloads[i].name;
+		env->workload = workloads[i].id;
+		break;
+	case 'd':
+		env->device_arg = arg;
+		break;
+	case 't':
+		parse_num(state, "--threads", arg, 1, SMMUBENCH_MAX_THREADS,
+			  false, &v);
+		env->threads = v;
+		break;
+	case 'n':
+		parse_num(state, "--iterations", arg, 1,
+			  SMMUBENCH_MAX_ITERATIONS, false, &env->iterations);
+		env->has_iterations = true;
+		break;
+	case 'D':
+		if (sb_parse_double(arg, &env->duration_s) ||
+		    env->duration_s <= 0 ||
+		    env->duration_s * 1e9 > SMMUBENCH_MAX_DURATION_NS)
+			argp_error(state, "--duration: '%s' is not a number of seconds in (0, %llu]",
+				   arg, SMMUBENCH_MAX_DURATION_NS / 1000000000ULL);
+		env->has_duration = true;
+		break;
+	case 'm':
+		parse_num(state, "--masters", arg, 1, SMMUBENCH_MAX_MASTERS,
+			  false, &v);
+		env->masters = v;
+		env->has_masters = true;
+		break;
+	case 's':
+		parse_num(state, "--size", arg, 4096, SMMUBENCH_MAX_SIZE_BYTES,
+			  true, &env->size);
+		env->has_size = true;
+		break;
+	case 'g':
+		parse_num(state, "--granule", arg, 4096, 2 << 20, true,
+			  &env->granule);
+		env->has_granule = true;
+		break;
+	case OPT_PASID:
+		parse_num(state, "--pasid", arg, 1, (1 << 20) - 1, false, &v);
+		env->pasid = v;
+		env->has_pasid = true;
+		break;
+	case 'c':
+		env->cpus_arg = arg;
+		parse_cpus(state, env, arg);
+		break;
+	case 'l':
+		if (strlen(arg) >= SB_VALUE_MAX || strchr(arg, '\n'))
+			argp_error(state, "--label: too long or multi-line");
+		env->label = arg;
+		break;
+	case 'o':
+		env->output = arg;
+		break;
+	case OPT_PROGRESS:
+		env->progress = 1;
+		break;
+	case 'q':
+		env->progress = 0;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		check_env(state, env);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- the machine ------------------------------------------------------ */
+
+/* First string of the device tree's root compatible, or "". */
+static void read_platform(char *buf, size_t len, bool *emulated)
+{
+	char dt[512] = "";
+	size_t n = 0, off;
+	FILE *f;
+
+	*emulated = false;
+	buf[0] = '\0';
+	f = fopen("/proc/device-tree/compatible", "r");
+	if (!f)
+		return;
+	n = fread(dt, 1, sizeof(dt) - 1, f);
+	fclose(f);
+	dt[n] = '\0';
+	snprintf(buf, len, "%s", dt);
+	for (off = 0; off < n; off += strlen(dt + off) + 1)
+		if (!strcmp(dt + off, "linux,dummy-virt"))
+			*emulated = true;
+}
+
+/* The SMMU_IDR0/IDR1 fields a reader of results cares about. */
+static void decode_idr(uint32_t idr0, uint32_t idr1, char *buf, size_t len)
+{
+	static const char *const ttf[] = { "?", "aarch32", "aarch64", "aarch32+64" };
+	static const struct { int bit; const char *name; } bits[] = {
+		{ 0, "s2" }, { 1, "s1" }, { 4, "coherent" }, { 5, "btm" },
+		{ 10, "ats" }, { 12, "asid16" }, { 13, "msi" }, { 15, "atos" },
+		{ 16, "pri" }, { 18, "vmid16" }, { 19, "cd2l" },
+	};
+	size_t i, off = 0;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (idr0 & (1U << bits[i].bit))
+			off += snprintf(buf + off, len - off, "%s ", bits[i].name);
+	snprintf(buf + off, len - off,
+		 "ttf=%s st_level=%u stall_model=%u ssid_bits=%u sid_bits=%u",
+		 ttf[(idr0 >> 2) & 3], (idr0 >> 27) & 3, (idr0 >> 24) & 3,
+		 (idr1 >> 6) & 0x1f, idr1 & 0x3f);
+}
+
+/* ---- progress and interruption --------------------------------------- */
+
+struct watcher {
+	int fd;
+	bool show;
+	volatile bool done;
+	pthread_t tid;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	sigset_t sigs, old;
+};
+
+static void on_signal(int sig)
+{
+	interrupted = 1;
+}
+
+/*
+ * RUN blocks in the kernel for the whole run; this thread turns Ctrl-C into
+ * SMMUBENCH_IOC_STOP (so the samples so far are kept and the devices given
+ * back) and polls PROGRESS for the progress line.
+ */
+static void *watch(void *arg)
+{
+	struct watcher *w = arg;
+	struct smmubench_progress p;
+	struct timespec ts;
+	bool printed = false, stopped = false;
+
+	/* The only thread that takes SIGINT/SIGTERM: see watcher__start(). */
+	pthread_sigmask(SIG_UNBLOCK, &w->sigs, NULL);
+	pthread_mutex_lock(&w->lock);
+	while (!w->done) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+		if (w->done)
+			break;
+		if (interrupted && !stopped) {
+			ioctl(w->fd, SMMUBENCH_IOC_STOP);
+			stopped = true;
+		}
+		memset(&p, 0, sizeof(p));
+		p.abi_version = SMMUBENCH_ABI_VERSION;
+		if (!w->show || ioctl(w->fd, SMMUBENCH_IOC_PROGRESS, &p) ||
+		    !p.running || p.elapsed_ns < 1000000000ULL)
+			continue;
+		if (p.total_iterations)
+			fprintf(stderr, "\rsmmubench run: %llu/%llu iterations (%.0f%%), %.1f s ",
+				(unsigned long long)p.done_iterations,
+				(unsigned long long)p.total_iterations,
+				100.0 * p.done_iterations / p.total_iterations,
+				p.elapsed_ns / 1e9);
+		else
+			fprintf(stderr, "\rsmmubench run: %llu iterations, %.1f/%.1f s ",
+				(unsigned long long)p.done_iterations, p.elapsed_ns / 1e9,
+				p.duration_ns / 1e9);
+		printed = true;
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (printed)
+		fputc('\n', stderr);
+	return NULL;
+}
+
+/*
+ * A thread asleep in the RUN ioctl only wakes for fatal signals, and a
+ * signal sent to the process may be queued on it: block SIGINT and SIGTERM
+ * everywhere but in the watcher, so that the watcher gets them.
+ */
+static int watcher__start(struct watcher *w, int fd, bool show)
+{
+	int err;
+
+	w->fd = fd;
+	w->show = show;
+	w->done = false;
+	sigemptyset(&w->sigs);
+	sigaddset(&w->sigs, SIGINT);
+	sigaddset(&w->sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &w->sigs, &w->old);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	err = pthread_create(&w->tid, NULL, watch, w);
+	if (err) {
+		pthread_sigmask(SIG_SETMASK, &w->old, NULL);
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+	}
+	return -err;
+}
+
+static void watcher__stop(struct watcher *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->tid, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	pthread_sigmask(SIG_SETMASK, &w->old, NULL);
+}
+
+/* ---- results ---------------------------------------------------------- */
+
+static int add_samples(struct sb_results *r, const struct smmubench_sample *s,
+		       size_t n)
+{
+	struct sb_series *series[SMMUBENCH_OP__MAX] = { NULL };
+	struct sb_sample out;
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		uint32_t op = s[i].op;
+
+		if (op >= SMMUBENCH_OP__MAX || !op_series[op])
+			return -EPROTO;
+		if (!series[op]) {
+			series[op] = sb_results__series(r, op_series[op], "ns",
+							SB_KIND_OP);
+			if (!series[op])
+				return -ENOMEM;
+		}
+		out.value = s[i].latency_ns;
+		out.op_id = s[i].op_id;
+		out.start_ns = s[i].start_ns;
+		out.thread = s[i].thread;
+		err = sb_series__add(series[op], &out);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int read_samples(int fd, struct sb_results *r, uint64_t total)
+{
+	struct smmubench_read_samples rs;
+	struct smmubench_sample *buf;
+	uint64_t off = 0;
+	int err = 0;
+
+	buf = calloc(READ_CHUNK, sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	while (off < total) {
+		memset(&rs, 0, sizeof(rs));
+		rs.abi_version = SMMUBENCH_ABI_VERSION;
+		rs.offset = off;
+		rs.count = READ_CHUNK;
+		rs.samples_ptr = (uintptr_t)buf;
+		if (ioctl(fd, SMMUBENCH_IOC_READ_SAMPLES, &rs)) {
+			err = -errno;
+			break;
+		}
+		if (!rs.count) {
+			err = -EPROTO;
+			break;
+		}
+		err = add_samples(r, buf, rs.count);
+		if (err)
+			break;
+		off += rs.count;
+	}
+	free(buf);
+	return err;
+}
+
+/* The module's own cost: the median empty op, against the main op's. */
+static int set_overhead(struct sb_results *r, const char *main_op)
+{
+	struct sb_series *e = sb_results__find_series(r, "op.empty");
+	struct sb_series *m = sb_results__find_series(r, main_op);
+	uint64_t *ev, *mv;
+	double em, mm;
+	int err = 0;
+
+	if (!e || !e->nr_samples)
+		return 0;
+	ev = sb_series__sorted_values(e);
+	if (!ev)
+		return -errno;
+	em = sb_stats__median(ev, e->nr_samples);
+	free(ev);
+	err = sb_results__set_counter(r, "overhead_ns", (uint64_t)(em + 0.5));
+	if (err || !m || !m->nr_samples)
+		return err;
+	mv = sb_series__sorted_values(m);
+	if (!mv)
+		return -errno;
+	mm = sb_stats__median(mv, m->nr_samples);
+	free(mv);
+	if (mm > 0)
+		err = sb_results__set_meta(r, "overhead_ratio", "%.6f", em / mm);
+	return err;
+}
+
+static const char *main_op(uint32_t workload)
+{
+	switch (workload) {
+	case SMMUBENCH_WL_ATTACH:
+		return "op.attach";
+	case SMMUBENCH_WL_MAP:
+		return "op.map";
+	case SMMUBENCH_WL_BIND:
+		return "op.bind";
+	default:
+		return "op.pasid_attach";
+	}
+}
+
+static int set_params(struct sb_results *r, const struct run_env *env)
+{
+	char devs[SMMUBENCH_MAX_DEVICES * SMMUBENCH_NAME_LEN] = "";
+	size_t off = 0;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < env->nr_devices; i++)
+		off += snprintf(devs + off, sizeof(devs) - off, "%s%s",
+				i ? "," : "", env->claims[i].name);
+	err = sb_results__set_param(r, "workload", "%s", env->workload_name);
+	err = err ?: sb_results__set_param(r, "devices", "%s", devs);
+	err = err ?: sb_results__set_param(r, "threads", "%u", env->threads);
+	err = err ?: sb_results__set_param(r, "masters", "%u", env->masters);
+	if (env->has_duration)
+		err = err ?: sb_results__set_param(r, "duration_s", "%g",
+						   env->duration_s);
+	else
+		err = err ?: sb_results__set_param(r, "iterations", "%" PRIu64,
+						   env->iterations);
+	if (env->workload == SMMUBENCH_WL_MAP) {
+		err = err ?: sb_results__set_param(r, "size_bytes", "%" PRIu64,
+						   env->size);
+		err = err ?: sb_results__set_param(r, "granule_bytes",
+						   "%" PRIu64, env->granule);
+	}
+	if (env->workload == SMMUBENCH_WL_PASID_ATTACH)
+		err = err ?: sb_results__set_param(r, "pasid", "%u", env->pasid);
+	err = err ?: sb_results__set_param(r, "cpus", "%s",
+					   env->cpus_arg ? env->cpus_arg : "all");
+	return err;
+}
+
+static int set_meta(struct sb_results *r, const struct run_env *env,
+		    const struct smmubench_info *info)
+{
+	char platform[256], feat[256];
+	const struct smmubench_device_info *di = NULL;
+	bool emulated;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < info->nr_devices && !di; i++)
+		if (!strcmp(info->devices[i].name, env->claims[0].name))
+			di = &info->devices[i];
+	read_platform(platform, sizeof(platform), &emulated);
+	err = sb_results__set_host_meta(r);
+	err = err ?: sb_results__set_meta(r, "label", "%s",
+					  env->label ? env->label :
+					  env->workload_name);
+	err = err ?: sb_results__set_meta(r, "source", "smmubench run");
+	err = err ?: sb_results__set_meta(r, "platform", "%s",
+					  platform[0] ? platform : "unknown");
+	err = err ?: sb_results__set_meta(r, "timing", "%s",
+					  emulated ? "emulated" : "native");
+	if (di && (di->flags & SMMUBENCH_DEV_SMMUV3)) {
+		decode_idr(di->smmu_idr0, di->smmu_idr1, feat, sizeof(feat));
+		err = err ?: sb_results__set_meta(r, "smmu", "%s", di->smmu_name);
+		err = err ?: sb_results__set_meta(r, "smmu_idr0", "0x%08x",
+						  di->smmu_idr0);
+		err = err ?: sb_results__set_meta(r, "smmu_idr1", "0x%08x",
+						  di->smmu_idr1);
+		err = err ?: sb_results__set_meta(r, "smmu_features", "%s", feat);
+	}
+	err = err ?: sb_results__set_counter(r, "clock_resolution_ns",
+					     info->clock_resolution_ns);
+	err = err ?: sb_results__set_counter(r, "clock_step_ns",
+					     info->clock_step_ns);
+	return err;
+}
+
+/* ---- the workloads ---------------------------------------------------- */
+
+static int do_run(int fd, const struct run_env *env, struct sb_results *r,
+		  char *err, size_t errlen)
+{
+	struct smmubench_run *p;
+	char pids[SMMUBENCH_MAX_THREADS * 12] = "", cpus[sizeof(pids)] = "";
+	size_t po = 0, co = 0;
+	uint32_t i;
+	int ret;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->abi_version = SMMUBENCH_ABI_VERSION;
+	p->workload = env->workload;
+	p->nr_devices = env->nr_devices;
+	p->threads = env->threads;
+	p->masters = env->masters;
+	p->pasid = env->workload == SMMUBENCH_WL_PASID_ATTACH ? env->pasid : 0;
+	p->iterations = env->has_duration ? 0 : env->iterations;
+	p->duration_ns = env->has_duration ? env->duration_s * 1e9 : 0;
+	if (env->workload == SMMUBENCH_WL_MAP) {
+		p->size_bytes = env->size;
+		p->granule_bytes = env->granule;
+	}
+	memcpy(p->cpu_mask, env->cpu_mask, sizeof(p->cpu_mask));
+	for (i = 0; i < env->nr_devices; i++)
+		snprintf(p->devices[i], SMMUBENCH_NAME_LEN, "%s",
+			 env->claims[i].name);
+
+	ret = ioctl(fd, SMMUBENCH_IOC_RUN, p) ? -errno : 0;
+	if (ret) {
+		snprintf(err, errlen, "%s", p->reason[0] ? p->reason :
+			 strerror(-ret));
+		goto free_p;
+	}
+	for (i = 0; i < env->threads; i++) {
+		po += snprintf(pids + po, sizeof(pids) - po, "%s%u", i ? "," : "",
+			       p->thread_pid[i]);
+		co += snprintf(cpus + co, sizeof(cpus) - co, "%s%u", i ? "," : "",
+			       p->thread_cpu[i]);
+	}
+	ret = sb_results__set_meta(r, "thread_pids", "%s", pids);
+	ret = ret ?: sb_results__set_meta(r, "thread_cpus", "%s", cpus);
+	ret = ret ?: sb_results__set_meta(r, "stop_reason", "%s",
+					  p->stop_reason < 6 && stop_names[p->stop_reason] ?
+					  stop_names[p->stop_reason] : "?");
+	ret = ret ?: sb_results__set_counter(r, "nr_iterations",
+					     p->nr_iterations);
+	ret = ret ?: sb_results__set_counter(r, "elapsed_ns", p->elapsed_ns);
+	ret = ret ?: sb_results__set_counter(r, "nr_samples", p->nr_samples);
+	if (!ret)
+		ret = read_samples(fd, r, p->nr_samples);
+	if (ret)
+		snprintf(err, errlen, "reading the samples: %s", strerror(-ret));
+	else if (p->stop_reason == SMMUBENCH_STOP_REQUESTED)
+		fprintf(stderr, "smmubench run: interrupted after %llu iterations; results kept\n",
+			(unsigned long long)p->nr_iterations);
+free_p:
+	free(p);
+	return ret;
+}
+
+struct binder {
+	int fd;
+	uint32_t idx;
+	const struct run_env *env;
+	struct smmubench_bind b;
+	struct smmubench_sample *samples;
+	int ret;
+	pthread_t tid;
+};
+
+/* A bind needs a real mm: every thread binds its own process's mm. */
+static void *bind_thread(void *arg)
+{
+	struct binder *bt = arg;
+
+	bt->b.abi_version = SMMUBENCH_ABI_VERSION;
+	bt->b.thread = bt->idx;
+	bt->b.iterations = bt->env->iterations;
+	bt->b.samples_ptr = (uintptr_t)bt->samples;
+	snprintf(bt->b.device, sizeof(bt->b.device), "%s",
+		 bt->env->claims[bt->idx].name);
+	bt->ret = ioctl(bt->fd, SMMUBENCH_IOC_BIND, &bt->b) ? -errno : 0;
+	return NULL;
+}
+
+static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
+		   char *err, size_t errlen)
+{
+	struct binder *bt;
+	uint32_t i, started = 0;
+	int ret = 0;
+
+	bt = calloc(env->threads, sizeof(*bt));
+	if (!bt)
+		return -ENOMEM;
+	for (i = 0; i < env->threads && !ret; i++) {
+		bt[i].fd = fd;
+		bt[i].idx = i;
+		bt[i].env = env;
+		bt[i].samples = calloc(2 * env->iterations, sizeof(*bt[i].samples));
+		if (!bt[i].samples)
+			ret = -ENOMEM;
+		else
+			ret = -pthread_create(&bt[i].tid, NULL, bind_thread, &bt[i]);
+		if (!ret)
+			started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(bt[i].tid, NULL);
+	for (i = 0; i < started && !ret; i++) {
+		if (bt[i].ret) {
+			ret = bt[i].ret;
+			snprintf(err, errlen, "%s", bt[i].b.reason[0] ?
+				 bt[i].b.reason : strerror(-ret));
+		}
+	}
+	for (i = 0; i < started && !ret; i++)
+		ret = add_samples(r, bt[i].samples, bt[i].b.nr_samples);
+	if (ret && !err[0])
+		snprintf(err, errlen, "%s", strerror(-ret));
+	for (i = 0; i < env->threads; i++)
+		free(bt[i].samples);
+	free(bt);
+	return ret;
+}
+
+/* ---- main flow -------------------------------------------------------- */
+
+static int get_info(int fd, struct smmubench_info *info, char *err,
+		    size_t errlen)
+{
+	memset(info, 0, sizeof(*info));
+	info->abi_version = SMMUBENCH_ABI_VERSION;
+	if (!ioctl(fd, SMMUBENCH_IOC_INFO, info))
+		return 0;
+	if (errno == EINVAL)
+		snprintf(err, errlen, "smmubench.ko speaks another ABI than this tool (%d): rebuild both",
+			 SMMUBENCH_ABI_VERSION);
+	else
+		snprintf(err, errlen, "INFO: %s", strerror(errno));
+	return -errno;
+}
+
+static void default_output(const struct run_env *env, char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[32];
+
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, len, "smmubench-%s-%s.results", env->workload_name, date);
+}
+
+static int measure(const struct run_env *env, const char *out, char *err,
+		   size_t errlen)
+{
+	struct smmubench_info *info = NULL;
+	struct sb_results *r = NULL;
+	struct watcher w;
+	bool watching = false;
+	int fd, ret;
+
+	fd = open(SMMUBENCH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", SMMUBENCH_DEVICE_PATH,
+			 strerror(errno));
+		return ret;
+	}
+	info = malloc(sizeof(*info));
+	r = sb_results__new();
+	if (!info || !r) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
+	ret = get_info(fd, info, err, errlen);
+	if (ret)
+		goto cleanup;
+	ret = set_meta(r, env, info);
+	ret = ret ?: set_params(r, env);
+	if (ret)
+		goto cleanup;
+	ret = watcher__start(&w, fd, env->progress > 0 ||
+			     (env->progress < 0 && isatty(2)));
+	if (ret)
+		goto cleanup;
+	watching = true;
+	if (env->workload == SMMUBENCH_WL_BIND)
+		ret = do_bind(fd, env, r, err, errlen);
+	else
+		ret = do_run(fd, env, r, err, errlen);
+	watcher__stop(&w);
+	watching = false;
+	if (ret)
+		goto cleanup;
+	ret = set_overhead(r, main_op(env->workload));
+	ret = ret ?: sb_results__write(r, out);
+	if (ret) {
+		snprintf(err, errlen, "writing %.200s: %s", out, strerror(-ret));
+		goto cleanup;
+	}
+	if (env->progress != 0)
+		ret = sb_report__print(r, stdout, SB_FORMAT_TEXT);
+	fprintf(stderr, "smmubench run: results in %s\n", out);
+cleanup:
+	if (watching)
+		watcher__stop(&w);
+	if (ret && !err[0])
+		snprintf(err, errlen, "%s", strerror(-ret));
+	sb_results__free(r);
+	free(info);
+	close(fd);
+	return ret;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	fprintf(stderr, "smmubench run: not implemented yet\n");
-	return 2;
+	struct run_env env = {
+		.threads = 1, .masters = 1, .pasid = 1, .progress = -1,
+		.size = 4096, .granule = 4096,
+	};
+	const struct argp argp = {
+		.options = run_opts, .parser = run_parse, .doc = run_doc,
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[ERRLEN] = "", out[512];
+	uint32_t i, bound = 0;
+	int ret;
+
+	if (sb_argp_parse(&argp, argc, argv, "run", &env))
+		return SB_EXIT_USAGE;
+	if (env.output)
+		snprintf(out, sizeof(out), "%s", env.output);
+	else
+		default_output(&env, out, sizeof(out));
+
+	if (access(SMMUBENCH_DEVICE_PATH, F_OK)) {
+		fprintf(stderr, "smmubench run: %s missing: module not loaded: insmod smmubench.ko\n",
+			SMMUBENCH_DEVICE_PATH);
+		return SB_EXIT_RUNTIME;
+	}
+	/* Ctrl-C stops the run early but still restores the devices. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	for (ret = 0; bound < env.nr_devices && !ret; bound++)
+		ret = sb_claim__bind(&env.claims[bound], err, sizeof(err));
+	if (!ret)
+		ret = measure(&env, out, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "smmubench run: %s\n", err);
+	for (i = 0; i < bound; i++) {
+		char rerr[ERRLEN] = "";
+
+		if (sb_claim__restore(&env.claims[i], rerr, sizeof(rerr))) {
+			fprintf(stderr, "smmubench run: %s\n", rerr);
+			ret = ret ?: -EIO;
+		}
+	}
+	return ret ? SB_EXIT_RUNTIME : SB_EXIT_OK;
 }

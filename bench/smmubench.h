@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* smmubench.ko internals shared by its objects. */
+#ifndef SMMUBENCH_INTERNAL_H
+#define SMMUBENCH_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/version.h>
+#include <linux/wait.h>
+
+#include "uapi/smmubench.h"
+
+/* SMMU_IDR1.SSIDSIZE, bits [10:6]: log2 of the substream IDs supported. */
+#define SB_IDR1_SSIDSIZE(idr1)	(((idr1) >> 6) & 0x1f)
+
+struct sb_run;
+
+/* A device bound to the smmubench driver. Lives on sb_devs under sb_lock. */
+struct sb_dev {
+	struct list_head node;
+	struct device *dev;
+	struct sb_run *run;		/* the run using it, or NULL */
+	unsigned int bind_users;	/* BIND calls in progress */
+	bool sva_enabled;		/* IOMMU_DEV_FEAT_SVA turned on by us */
+	bool removing;			/* remove() is waiting for it */
+	bool smmuv3;			/* behind an arm-smmu-v3 instance */
+	u32 idr0, idr1;			/* that SMMU's ID registers */
+	char smmu_name[SMMUBENCH_NAME_LEN];
+};
+
+extern struct mutex sb_lock;
+extern struct list_head sb_devs;
+extern wait_queue_head_t sb_wq;
+
+/* Per open file. */
+struct sb_ctx {
+	struct mutex lock;		/* serialises RUN and READ_SAMPLES */
+	/* Samples of the last run, one buffer per thread. */
+	struct smmubench_sample **samples;
+	u64 *nr_samples;
+	u32 nr_threads;
+	u64 total_samples;
+	/* Written by the run, read without a lock by PROGRESS. */
+	bool running;
+	bool stop;
+	u32 progress_threads;
+	u64 progress[SMMUBENCH_MAX_THREADS];
+	u64 total_iterations;
+	u64 start_ns;
+	u64 duration_ns;
+};
+
+/* smmubench_smmu.c */
+void sb_smmu_probe(struct sb_dev *sbd);
+int sb_group_info(struct device *dev, int *id, unsigned int *nr_devs);
+bool sb_has_pasid_cap(struct device *dev);
+void sb_reason(char *buf, const char *fmt, ...) __printf(2, 3);
+int sb_check_device(struct sb_dev *sbd, char *reason);
+int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid,
+		   char *reason);
+u32 sb_kernel_flags(void);
+struct iommu_domain *sb_domain_alloc(struct device *dev);
+void sb_domain_free(struct iommu_domain *domain);
+extern atomic64_t sb_live_domains;
+int sb_map(struct iommu_domain *domain, unsigned long iova, phys_addr_t paddr,
+	   size_t size);
+void sb_clock(u32 *hz, u64 *resolution_ns, u64 *step_ns);
+
+/* smmubench_run.c */
+long sb_ioctl_run(struct sb_ctx *ctx, void __user *arg);
+long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg);
+void sb_ctx_free_samples(struct sb_ctx *ctx);
+struct sb_dev *sb_find_dev(const char *name);
+void sb_dev_abort_run(struct sb_dev *sbd);
+
+#endif /* SMMUBENCH_INTERNAL_H */

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * smmubench.ko control ABI: ioctls on the misc device /dev/smmubench.
+ * This header is the definition; docs/abi.md explains it.
+ *
+ * One context per open file: a RUN stores its samples in the context until
+ * the next RUN or close; READ_SAMPLES copies them out. Every struct starts
+ * with abi_version, which must equal SMMUBENCH_ABI_VERSION; reserved fields
+ * must be zero so that later versions can give them a meaning.
+ */
+#ifndef _UAPI_SMMUBENCH_H
+#define _UAPI_SMMUBENCH_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SMMUBENCH_ABI_VERSION	1
+#define SMMUBENCH_DEVICE_PATH	"/dev/smmubench"
+
+/* Limits; anything beyond them is refused with -EINVAL and a reason. */
+#define SMMUBENCH_MAX_DEVICES		16	/* per run, and listed by INFO */
+#define SMMUBENCH_MAX_THREADS		64
+#define SMMUBENCH_MAX_MASTERS		16	/* devices sharing one domain */
+#define SMMUBENCH_MAX_ITERATIONS	(1U << 20)	/* per thread */
+#define SMMUBENCH_MAX_SAMPLES		(1U << 21)	/* per run, all threads */
+#define SMMUBENCH_MAX_DURATION_NS	(3600ULL * 1000000000ULL)
+#define SMMUBENCH_MAX_SIZE_BYTES	(1ULL << 30)	/* map: bytes per op */
+#define SMMUBENCH_MAX_PAGES_PER_OP	(1U << 18)	/* map: size / granule */
+#define SMMUBENCH_MAX_CPUS		256	/* bits in cpu_mask */
+#define SMMUBENCH_NAME_LEN		64	/* device names, NUL included */
+#define SMMUBENCH_REASON_LEN		256	/* error reasons, NUL included */
+
+enum smmubench_workload {
+	SMMUBENCH_WL_ATTACH = 1,	/* fresh domain, attach/detach M masters */
+	SMMUBENCH_WL_MAP = 2,		/* iommu_map / unmap_fast / iotlb_sync */
+	SMMUBENCH_WL_BIND = 3,		/* PASID bind of the caller's mm (BIND) */
+	SMMUBENCH_WL_PASID_ATTACH = 4,	/* paging domain on PASID k */
+};
+
+/* Kind of one timed operation, smmubench_sample.op. */
+enum smmubench_op {
+	SMMUBENCH_OP_EMPTY = 0,		/* two clock reads: the module's overhead */
+	SMMUBENCH_OP_ATTACH = 1,	/* iommu_attach_device */
+	SMMUBENCH_OP_DETACH = 2,	/* iommu_detach_device (back to default) */
+	SMMUBENCH_OP_MAP = 3,		/* iommu_map of size bytes, granule pages */
+	SMMUBENCH_OP_UNMAP = 4,		/* iommu_unmap_fast: page tables only */
+	SMMUBENCH_OP_IOTLB_SYNC = 5,	/* iommu_iotlb_sync: TLBI + CMD_SYNC */
+	SMMUBENCH_OP_BIND = 6,		/* iommu_sva_bind_device */
+	SMMUBENCH_OP_UNBIND = 7,	/* iommu_sva_unbind_device */
+	SMMUBENCH_OP_PASID_ATTACH = 8,	/* iommu_attach_device_pasid */
+	SMMUBENCH_OP_PASID_DETACH = 9,	/* iommu_detach_device_pasid */
+	SMMUBENCH_OP__MAX,
+};
+
+/* smmubench_device_info.flags */
+#define SMMUBENCH_DEV_HAS_GROUP		(1U << 0)	/* in an IOMMU group */
+#define SMMUBENCH_DEV_SMMUV3		(1U << 1)	/* behind arm-smmu-v3 */
+#define SMMUBENCH_DEV_GROUP_SHARED	(1U << 2)	/* group has others too */
+#define SMMUBENCH_DEV_BUSY		(1U << 3)	/* used by a run now */
+#define SMMUBENCH_DEV_PASID_CAP		(1U << 4)	/* PCIe PASID capability */
+#define SMMUBENCH_DEV_PCI		(1U << 5)	/* else a platform device */
+/* The device's current domain is unmanaged, as the module's are. */
+#define SMMUBENCH_DEV_UNMANAGED_DOMAIN	(1U << 6)
+
+struct smmubench_device_info {
+	char name[SMMUBENCH_NAME_LEN];		/* dev_name(): BDF or platform */
+	char smmu_name[SMMUBENCH_NAME_LEN];	/* the SMMU's device, or "" */
+	__u32 flags;				/* SMMUBENCH_DEV_* */
+	__s32 iommu_group_id;			/* -1: no group */
+	__u32 smmu_idr0;			/* SMMU_IDR0, if SMMUV3 */
+	__u32 smmu_idr1;			/* SMMU_IDR1, if SMMUV3 */
+	__u32 domain_type;			/* current IOMMU_DOMAIN_* value */
+	__u32 reserved[7];
+};
+
+/* INFO kernel features, smmubench_info.kernel_flags */
+#define SMMUBENCH_KERNEL_ARM_SMMU_V3_SVA	(1U << 0)
+#define SMMUBENCH_KERNEL_IOMMU_SVA		(1U << 1)
+#define SMMUBENCH_KERNEL_PASID_ATTACH		(1U << 2)
+
+struct smmubench_info {
+	__u32 abi_version;		/* in: SMMUBENCH_ABI_VERSION; out: same */
+	__u32 nr_devices;		/* out: claimed devices listed below */
+	__u32 kernel_flags;		/* out: SMMUBENCH_KERNEL_* */
+	__u32 clock_hz;			/* out: counter frequency, 0 if unknown */
+	__u64 clock_resolution_ns;	/* out: ns per counter tick, rounded up */
+	__u64 clock_step_ns;		/* out: smallest ktime_get_ns() step seen */
+	__u64 live_domains;		/* out: domains the module holds now */
+	__u64 reserved[7];
+	struct smmubench_device_info devices[SMMUBENCH_MAX_DEVICES];
+};
+
+/* smmubench_run.stop_reason */
+enum smmubench_stop {
+	SMMUBENCH_STOP_ITERATIONS = 1,	/* every thread did its iterations */
+	SMMUBENCH_STOP_DURATION = 2,	/* duration_ns elapsed */
+	SMMUBENCH_STOP_REQUESTED = 3,	/* SMMUBENCH_IOC_STOP */
+	SMMUBENCH_STOP_ERROR = 4,	/* an op failed: see error, reason */
+	SMMUBENCH_STOP_REMOVED = 5,	/* a device was unbound mid-run */
+};
+
+struct smmubench_run {
+	/* in */
+	__u32 abi_version;
+	__u32 workload;			/* SMMUBENCH_WL_ATTACH/MAP/PASID_ATTACH */
+	__u32 nr_devices;		/* names used in devices[] */
+	__u32 threads;			/* 1..SMMUBENCH_MAX_THREADS */
+	__u32 masters;			/* attach: devices per domain; else 1 */
+	__u32 pasid;			/* pasid-attach: first PASID (>= 1) */
+	__u64 iterations;		/* per thread; 0: as many as fit */
+	__u64 duration_ns;		/* 0: no time limit */
+	__u64 size_bytes;		/* map: bytes per op */
+	__u64 granule_bytes;		/* map: page size used */
+	__u64 cpu_mask[SMMUBENCH_MAX_CPUS / 64]; /* 0: all online CPUs */
+	__u64 reserved_in[8];
+	char devices[SMMUBENCH_MAX_DEVICES][SMMUBENCH_NAME_LEN];
+	/* out */
+	__u64 nr_samples;		/* stored, for READ_SAMPLES */
+	__u64 nr_iterations;		/* completed, all threads */
+	__u64 elapsed_ns;		/* first thread start to last end */
+	__u64 clock_resolution_ns;
+	__s32 error;			/* first op error (-errno) or 0 */
+	__u32 stop_reason;		/* SMMUBENCH_STOP_* */
+	__u32 thread_pid[SMMUBENCH_MAX_THREADS]; /* kthreads, for tracers */
+	__u32 thread_cpu[SMMUBENCH_MAX_THREADS]; /* CPU each was bound to */
+	__u64 reserved_out[8];
+	char reason[SMMUBENCH_REASON_LEN]; /* why it failed or stopped early */
+};
+
+/*
+ * One timed op. op_id = thread << 32 | sequence within the thread, unique
+ * within a run. start_ns is ktime_get_ns() (CLOCK_MONOTONIC), the clock
+ * of bpf_ktime_get_ns(), so tracer records join on pid and time.
+ */
+struct smmubench_sample {
+	__u64 op_id;
+	__u64 start_ns;
+	__u64 latency_ns;
+	__u32 thread;
+	__u32 op;			/* enum smmubench_op */
+};
+
+struct smmubench_read_samples {
+	__u32 abi_version;
+	__u32 reserved0;
+	__u64 offset;			/* in: first sample wanted */
+	__u64 count;			/* in: room in buf; out: copied */
+	__u64 samples_ptr;		/* in: struct smmubench_sample[count] */
+	__u64 reserved[4];
+};
+
+/* Binds the calling thread's mm to a device's PASID, iterations times. */
+struct smmubench_bind {
+	__u32 abi_version;
+	__u32 thread;			/* in: caller's index, put in samples */
+	__u64 iterations;		/* in: bind+unbind pairs */
+	__u64 samples_ptr;		/* in: struct smmubench_sample[2 * it.] */
+	__u64 nr_samples;		/* out */
+	char device[SMMUBENCH_NAME_LEN];
+	__s32 error;			/* out: first error or 0 */
+	__u32 reserved0;
+	__u64 reserved[6];
+	char reason[SMMUBENCH_REASON_LEN];
+};
+
+struct smmubench_progress {
+	__u32 abi_version;
+	__u32 running;			/* out: 1 while a RUN is in progress */
+	__u64 done_iterations;		/* out: all threads, so far */
+	__u64 total_iterations;		/* out: 0 if bounded by duration only */
+	__u64 elapsed_ns;
+	__u64 duration_ns;
+	__u64 reserved[4];
+};
+
+#define SMMUBENCH_IOC_MAGIC	0xB5
+#define SMMUBENCH_IOC_INFO	_IOWR(SMMUBENCH_IOC_MAGIC, 1, struct smmubench_info)
+#define SMMUBENCH_IOC_RUN	_IOWR(SMMUBENCH_IOC_MAGIC, 2, struct smmubench_run)
+#define SMMUBENCH_IOC_READ_SAMPLES \
+	_IOWR(SMMUBENCH_IOC_MAGIC, 3, struct smmubench_read_samples)
+#define SMMUBENCH_IOC_BIND	_IOWR(SMMUBENCH_IOC_MAGIC, 4, struct smmubench_bind)
+#define SMMUBENCH_IOC_PROGRESS	_IOWR(SMMUBENCH_IOC_MAGIC, 5, struct smmubench_progress)
+#define SMMUBENCH_IOC_STOP	_IO(SMMUBENCH_IOC_MAGIC, 6)
+
+#endif /* _UAPI_SMMUBENCH_H */
