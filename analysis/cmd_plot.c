@@ -29,7 +29,8 @@
 struct run {
 	const char *path;
 	struct sb_results *r;
-	char title[160];	/* "label (kernel)", safe in gnuplot strings */
+	char title[176];	/* "label (kernel)", safe in gnuplot strings */
+	bool emulated;		/* meta timing=emulated: relative only */
 };
 
 struct plot_env {
@@ -175,8 +176,10 @@ static int load_runs(struct plot_env *env)
 		k = sb_results__meta(run->r, "kernel_release");
 		safe_copy(label, sizeof(label), l ? l : run->path);
 		safe_copy(kernel, sizeof(kernel), k ? k : "?");
-		snprintf(run->title, sizeof(run->title), "%s (kernel %s)",
-			 label, kernel);
+		l = sb_results__meta(run->r, "timing");
+		run->emulated = l && !strcmp(l, "emulated");
+		snprintf(run->title, sizeof(run->title), "%s (kernel %s%s)",
+			 label, kernel, run->emulated ? ", emulated" : "");
 	}
 	return 0;
 }
@@ -409,19 +412,24 @@ static void runs_title(const struct plot_env *env, const bool *used,
 		       char *buf, size_t size)
 {
 	size_t i, n = 0, nr = 0;
+	bool emulated = false;
 
-	for (i = 0; i < env->nr_runs; i++)
+	for (i = 0; i < env->nr_runs; i++) {
 		nr += used[i];
-	/* Past three runs the title would not fit; the key names them. */
-	if (nr > 3) {
-		snprintf(buf, size, "%zu runs (see the key)", nr);
-		return;
+		emulated |= used[i] && env->runs[i].emulated;
 	}
 	buf[0] = '\0';
-	for (i = 0; i < env->nr_runs && n < size; i++)
+	/* Past three runs the title would not fit; the key names them. */
+	if (nr > 3)
+		n = snprintf(buf, size, "%zu runs (see the key)", nr);
+	for (i = 0; nr <= 3 && i < env->nr_runs && n < size; i++)
 		if (used[i])
 			n += snprintf(buf + n, size - n, "%s%s",
 				      n ? " vs " : "", env->runs[i].title);
+	/* Emulated timings must never pass for SMMU latencies. */
+	if (emulated && n < size)
+		snprintf(buf + n, size - n, "%s",
+			 " [emulated timing: relative only]");
 }
 
 /* One CDF and one histogram of series @name, every run overlaid. */
