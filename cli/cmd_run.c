@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@ struct run_env {
 	struct sb_claim claims[SMMUBENCH_MAX_DEVICES];
 	uint32_t nr_devices;
 	uint32_t threads, masters, pasid;
+	uint32_t processes;	/* bind: processes, each with threads */
 	uint64_t iterations;
 	double duration_s;
 	bool has_iterations, has_duration, has_size, has_granule;
@@ -120,6 +123,8 @@ static const struct argp_option run_opts[] = {
 	{ "device", 'd', "DEV[,DEV...]", 0,
 	  "PCI BDF (0000:00:0a.0) or platform device names", 1 },
 	{ "threads", 't', "N", 0, "Threads (default 1)", 1 },
+	{ "processes", 'P', "P", 0,
+	  "bind: P processes of --threads threads, each its own mm (default 1)", 1 },
 	{ "iterations", 'n', "N", 0,
 	  "Iterations per thread (default 1000)", 1 },
 	{ "duration", 'D', "S", 0, "Run for S seconds instead", 1 },
@@ -255,6 +260,12 @@ static void check_env(struct argp_state *state, struct run_env *env)
 	if (env->workload == SMMUBENCH_WL_BIND && (env->cpus_arg ||
 						   env->has_duration))
 		argp_error(state, "bind runs in user threads: no --cpus or --duration");
+	if (env->processes > 1 && env->workload != SMMUBENCH_WL_BIND)
+		argp_error(state, "--processes applies to the bind workload only");
+	/* The module numbers binders below SMMUBENCH_MAX_THREADS. */
+	if ((uint64_t)env->processes * env->threads > SMMUBENCH_MAX_THREADS)
+		argp_error(state, "%u processes x %u threads is above %d binders",
+			   env->processes, env->threads, SMMUBENCH_MAX_THREADS);
 	if (map && (env->granule & (env->granule - 1)))
 		argp_error(state, "--granule %" PRIu64 " is not a power of two",
 			   env->granule);
@@ -299,6 +310,11 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		parse_num(state, "--threads", arg, 1, SMMUBENCH_MAX_THREADS,
 			  false, &v);
 		env->threads = v;
+		break;
+	case 'P':
+		parse_num(state, "--processes", arg, 1, SMMUBENCH_MAX_THREADS,
+			  false, &v);
+		env->processes = v;
 		break;
 	case 'n':
 		parse_num(state, "--iterations", arg, 1,
@@ -385,6 +401,24 @@ static void read_platform(char *buf, size_t len, bool *emulated)
 	for (off = 0; off < n; off += strlen(dt + off) + 1)
 		if (!strcmp(dt + off, "linux,dummy-virt"))
 			*emulated = true;
+}
+
+/*
+ * Substream bits the driver was told to make up (the test bed's
+ * CONFIG_ARM_SMMU_V3_EMULATED_SSID patch), 0 on a normal kernel.
+ */
+static unsigned int emulated_ssid_bits(void)
+{
+	unsigned int bits = 0;
+	FILE *f;
+
+	f = fopen("/sys/module/arm_smmu_v3/parameters/emulated_ssid_bits", "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%u", &bits) != 1)
+		bits = 0;
+	fclose(f);
+	return bits;
 }
 
 /* The SMMU_IDR0/IDR1 fields a reader of results cares about. */
@@ -636,6 +670,9 @@ static int set_params(struct sb_results *r, const struct run_env *env)
 	err = sb_results__set_param(r, "workload", "%s", env->workload_name);
 	err = err ?: sb_results__set_param(r, "devices", "%s", devs);
 	err = err ?: sb_results__set_param(r, "threads", "%u", env->threads);
+	if (env->workload == SMMUBENCH_WL_BIND)
+		err = err ?: sb_results__set_param(r, "processes", "%u",
+						   env->processes);
 	err = err ?: sb_results__set_param(r, "masters", "%u", env->masters);
 	if (env->has_duration)
 		err = err ?: sb_results__set_param(r, "duration_s", "%g",
@@ -678,6 +715,10 @@ static int set_meta(struct sb_results *r, const struct run_env *env,
 					  platform[0] ? platform : "unknown");
 	err = err ?: sb_results__set_meta(r, "timing", "%s",
 					  emulated ? "emulated" : "native");
+	if (emulated_ssid_bits())
+		err = err ?: sb_results__set_meta(r, "substreams",
+						  "emulated substreams (%u bits, test-only driver patch)",
+						  emulated_ssid_bits());
 	if (di && (di->flags & SMMUBENCH_DEV_SMMUV3)) {
 		decode_idr(di->smmu_idr0, di->smmu_idr1, feat, sizeof(feat));
 		err = err ?: sb_results__set_meta(r, "smmu", "%s", di->smmu_name);
@@ -760,7 +801,8 @@ free_p:
 
 struct binder {
 	int fd;
-	uint32_t idx;
+	uint32_t idx;		/* binder number across processes */
+	uint32_t dev;		/* index into env->claims */
 	const struct run_env *env;
 	struct smmubench_bind b;
 	struct smmubench_sample *samples;
@@ -778,49 +820,119 @@ static void *bind_thread(void *arg)
 	bt->b.iterations = bt->env->iterations;
 	bt->b.samples_ptr = (uintptr_t)bt->samples;
 	snprintf(bt->b.device, sizeof(bt->b.device), "%s",
-		 bt->env->claims[bt->idx].name);
+		 bt->env->claims[bt->dev].name);
 	bt->ret = ioctl(bt->fd, SMMUBENCH_IOC_BIND, &bt->b) ? -errno : 0;
 	return NULL;
+}
+
+/* Runs @n binders as threads of this process; returns how many started. */
+static uint32_t run_binders(struct binder *bt, uint32_t n)
+{
+	uint32_t i, started = 0;
+
+	for (i = 0; i < n; i++) {
+		bt[i].ret = -pthread_create(&bt[i].tid, NULL, bind_thread,
+					    &bt[i]);
+		if (bt[i].ret)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(bt[i].tid, NULL);
+	return started;
+}
+
+/*
+ * Each of env->processes children binds its own mm from env->threads
+ * threads; the binders and their samples live in a shared mapping made
+ * before fork(), so the parent reads them once the children exit.
+ */
+static int fork_binders(struct binder *bt, const struct run_env *env,
+			char *err, size_t errlen)
+{
+	uint32_t p, forked = 0;
+	int ret = 0, status;
+	pid_t pid;
+
+	for (p = 0; p < env->processes; p++) {
+		pid = fork();
+		if (pid < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "fork: %s", strerror(errno));
+			break;
+		}
+		if (!pid) {
+			uint32_t t = env->threads;
+
+			_exit(run_binders(bt + p * t, t) == t ? 0 : 1);
+		}
+		forked++;
+	}
+	for (; forked; forked--) {
+		pid = wait(&status);
+		if (pid < 0)
+			break;
+		if (!ret && WIFSIGNALED(status)) {
+			ret = -EINTR;
+			snprintf(err, errlen, "a bind process was killed by signal %d",
+				 WTERMSIG(status));
+		}
+	}
+	return ret;
+}
+
+static void *shared_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 		   char *err, size_t errlen)
 {
+	uint32_t i, n = env->processes * env->threads;
+	size_t per = 2 * env->iterations;
+	struct smmubench_sample *samples;
 	struct binder *bt;
-	uint32_t i, started = 0;
 	int ret = 0;
 
-	bt = calloc(env->threads, sizeof(*bt));
-	if (!bt)
-		return -ENOMEM;
-	for (i = 0; i < env->threads && !ret; i++) {
+	bt = shared_alloc(n * sizeof(*bt));
+	samples = shared_alloc(n * per * sizeof(*samples));
+	if (!bt || !samples) {
+		ret = -ENOMEM;
+		goto unmap;
+	}
+	for (i = 0; i < n; i++) {
 		bt[i].fd = fd;
 		bt[i].idx = i;
+		/* Thread t of every process binds device t. */
+		bt[i].dev = i % env->threads;
 		bt[i].env = env;
-		bt[i].samples = calloc(2 * env->iterations, sizeof(*bt[i].samples));
-		if (!bt[i].samples)
-			ret = -ENOMEM;
-		else
-			ret = -pthread_create(&bt[i].tid, NULL, bind_thread, &bt[i]);
-		if (!ret)
-			started++;
+		bt[i].samples = samples + i * per;
+		bt[i].ret = -ECHILD;	/* a binder that never ran */
 	}
-	for (i = 0; i < started; i++)
-		pthread_join(bt[i].tid, NULL);
-	for (i = 0; i < started && !ret; i++) {
+	if (env->processes == 1)
+		run_binders(bt, n);
+	else
+		ret = fork_binders(bt, env, err, errlen);
+	for (i = 0; i < n && !ret; i++) {
 		if (bt[i].ret) {
 			ret = bt[i].ret;
 			snprintf(err, errlen, "%s", bt[i].b.reason[0] ?
 				 bt[i].b.reason : strerror(-ret));
 		}
 	}
-	for (i = 0; i < started && !ret; i++)
+	for (i = 0; i < n && !ret; i++)
 		ret = add_samples(r, bt[i].samples, bt[i].b.nr_samples);
+unmap:
 	if (ret && !err[0])
 		snprintf(err, errlen, "%s", strerror(-ret));
-	for (i = 0; i < env->threads; i++)
-		free(bt[i].samples);
-	free(bt);
+	if (samples)
+		munmap(samples, n * per * sizeof(*samples));
+	if (bt)
+		munmap(bt, n * sizeof(*bt));
 	return ret;
 }
 
@@ -917,7 +1029,8 @@ cleanup:
 int cmd_run(int argc, char **argv)
 {
 	struct run_env env = {
-		.threads = 1, .masters = 1, .pasid = 1, .progress = -1,
+		.threads = 1, .processes = 1, .masters = 1, .pasid = 1,
+		.progress = -1,
 		.size = 4096, .granule = 4096,
 	};
 	const struct argp argp = {
