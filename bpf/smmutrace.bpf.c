@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smmutrace: latency of arm-smmu-v3 driver functions, decoding of the
+ * commands that go through arm_smmu_cmdq_issue_cmdlist(), and hold times of
+ * the driver's mutexes with the CMD_SYNC time spent while holding them.
+ *
+ * Every function has a fentry/fexit and a kprobe/kretprobe flavour; the
+ * front end loads the one the kernel supports (arm64 6.1 has no fentry) and
+ * binds each slot to one catalogue function before load (fentry) or at
+ * attach (kprobe by address, for names the SMMUv2 driver also defines).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "smmutrace.h"
+
+#define MAX_ENTRIES	10240
+
+/* barrier() (bpf_helpers.h), then a plain access: enough for counters. */
+#define READ_ONCE(x)		({ barrier(); (x); })
+#define WRITE_ONCE(x, v)	do { (x) = (v); barrier(); } while (0)
+
+/* Filters and layout facts, fixed by the front end before load. */
+smmutrace_rodata_cfg cfg = {
+	.attach_slot = -1,
+	.learn_asid_slot = -1,
+};
+
+/* Lock indices; names live in the front end. */
+#define LOCK_ASID	0
+#define LOCK_INIT_MUTEX	1
+
+struct start_key {
+	__u32 tid;
+	__u32 slot;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, struct start_key);	/* thread, catalogue slot */
+	__type(value, __u64);		/* entry time, ns */
+} starts SEC(".maps");
+
+struct cmdq_call {
+	__u32 ncmds;
+	__u32 outer;		/* outermost traced function, or the cmdq slot */
+	__u32 outer_seq;
+	__u8 sync;
+	__u8 ops[SMMUTRACE_MAX_CMDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u32);		/* thread inside arm_smmu_cmdq_issue_cmdlist */
+	__type(value, struct cmdq_call);
+} cmdq_calls SEC(".maps");
+
+struct trace_path {
+	__u32 depth;		/* traced functions the thread is inside */
+	__u32 outer;		/* slot of the outermost one */
+	__u32 seq;		/* numbers outermost calls, for per-op records */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u32);		/* thread */
+	__type(value, struct trace_path);
+} in_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);		/* mutex address */
+	__type(value, __u32);		/* lock index */
+} lock_ids SEC(".maps");
+
+struct lock_try {
+	__u64 addr;
+	__u64 t_try;
+	__u32 idx;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u32);		/* thread between mutex_lock() entry and return */
+	__type(value, struct lock_try);
+} lock_tries SEC(".maps");
+
+struct contend {
+	__u64 ts;
+	__u32 idx;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u32);		/* thread in a lock's contended slow path */
+	__type(value, struct contend);
+} contends SEC(".maps");
+
+struct hold {
+	__u64 t_acq;
+	__u64 wait_ns;
+	__u64 sync_ns;
+	__u64 sync_calls;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, struct start_key);	/* thread, lock index */
+	__type(value, struct hold);
+} holds SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);		/* thread in finalise_s1 before its first mutex_lock */
+	__type(value, __u8);
+} learn_armed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[2 * SMMUTRACE_MAX_CMDS * SMMUTRACE_CMD_DWORDS]);
+} cmd_buf SEC(".maps");
+
+/* Totals, read by the front end through the skeleton's mmapped .bss. */
+struct smmutrace_slot_stat slot_stats[SMMUTRACE_MAX_SLOTS];
+struct smmutrace_lock_stat lock_stats[SMMUTRACE_MAX_LOCKS];
+__u64 hist[SMMUTRACE_HIST_ROWS_POW2][SMMUTRACE_HIST_BUCKETS];
+__u64 op_counts[256];		/* commands by opcode, CMD_SYNCs included */
+/* The same, by the outermost traced function the call was made in. */
+__u64 outer_ops[SMMUTRACE_MAX_SLOTS_POW2][256];
+__u64 outer_calls[SMMUTRACE_MAX_SLOTS_POW2];
+__u64 cmdq_calls_total;
+__u64 cmdq_sync_calls;
+__u64 cmdq_sync_ns;
+__u64 cmdq_truncated;		/* calls with more than SMMUTRACE_MAX_CMDS commands */
+__u64 cmdq_read_fail;
+__u64 cmdq_state_fail;
+__u64 rb_drops;			/* ring buffer full */
+__u64 path_fail;
+__u64 lock_state_fail;
+__u64 nr_in_path;		/* tasks inside a traced function; gates lock hooks */
+__u64 nr_holds;			/* open holds; gates mutex_unlock */
+__u32 outer_seq;		/* outermost calls so far */
+__u64 learned_asid_lock;	/* address learned, 0: not (yet) */
+__u64 learn_rejected;		/* first mutex outside the kernel's data */
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r = shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 hist_idx(__u64 v)
+{
+	__u32 l;
+
+	if (v < (1 << SMMUTRACE_HIST_SUB_BITS))
+		return v;
+	l = log2_u64(v);
+	return ((l - SMMUTRACE_HIST_SUB_BITS + 1) << SMMUTRACE_HIST_SUB_BITS) +
+	       ((v >> (l - SMMUTRACE_HIST_SUB_BITS)) &
+		((1 << SMMUTRACE_HIST_SUB_BITS) - 1));
+}
+
+static __always_inline void hist_add(__u32 row, __u64 v)
+{
+	__u32 idx = hist_idx(v);
+
+	if (row >= SMMUTRACE_HIST_ROWS || idx >= SMMUTRACE_HIST_BUCKETS)
+		return;
+	/*
+	 * The compiler may index with a copy it did not bound: hide the
+	 * values from it, then mask (a no-op here) for the verifier.
+	 */
+	asm volatile("" : "+r"(idx), "+r"(row));
+	__sync_fetch_and_add(&hist[row & (SMMUTRACE_HIST_ROWS_POW2 - 1)]
+				  [idx & (SMMUTRACE_HIST_BUCKETS - 1)], 1);
+}
+
+/* Racy maximum: two CPUs may both store; the larger wins almost always. */
+static __always_inline void update_max(__u64 *max, __u64 v)
+{
+	if (v > READ_ONCE(*max))
+		WRITE_ONCE(*max, v);
+}
+
+static __always_inline bool task_filtered(__u64 id)
+{
+	return cfg.tgid && (id >> 32) != cfg.tgid;
+}
+
+static __always_inline void path_enter(__u32 tid, __u32 slot)
+{
+	struct trace_path *p, one = { .depth = 1, .outer = slot };
+
+	p = bpf_map_lookup_elem(&in_path, &tid);
+	if (p) {
+		p->depth++;
+		return;
+	}
+	one.seq = __sync_fetch_and_add(&outer_seq, 1) + 1;
+	if (bpf_map_update_elem(&in_path, &tid, &one, BPF_ANY)) {
+		__sync_fetch_and_add(&path_fail, 1);
+		return;
+	}
+	__sync_fetch_and_add(&nr_in_path, 1);
+}
+
+static __always_inline void path_leave(__u32 tid)
+{
+	struct trace_path *p;
+
+	p = bpf_map_lookup_elem(&in_path, &tid);
+	if (!p)
+		return;
+	if (p->depth > 1) {
+		p->depth--;
+		return;
+	}
+	if (!bpf_map_delete_elem(&in_path, &tid))
+		__sync_fetch_and_add(&nr_in_path, -1);
+}
+
+static __always_inline int enter(__u32 slot)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = (__u32)id, .slot = slot };
+	__u64 ts;
+
+	if (task_filtered(id) || slot >= SMMUTRACE_MAX_SLOTS)
+		return 0;
+	path_enter(key.tid, slot);
+	if (cfg.learn_asid_slot == slot && !READ_ONCE(learned_asid_lock)) {
+		__u8 one = 1;
+
+		bpf_map_update_elem(&learn_armed, &key.tid, &one, BPF_ANY);
+	}
+	ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&starts, &key, &ts, BPF_ANY))
+		__sync_fetch_and_add(&slot_stats[slot].start_fail, 1);
+	return 0;
+}
+
+/* Returns the call's duration, or 0 if its entry was not seen. */
+static __always_inline __u64 leave(__u32 slot)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = (__u32)id, .slot = slot };
+	struct smmutrace_slot_stat *st;
+	struct smmutrace_event *e;
+	__u64 *tsp, now, dur;
+
+	if (task_filtered(id) || slot >= SMMUTRACE_MAX_SLOTS)
+		return 0;
+	now = bpf_ktime_get_ns();
+	path_leave(key.tid);
+	if (cfg.learn_asid_slot == slot)
+		bpf_map_delete_elem(&learn_armed, &key.tid);
+	st = &slot_stats[slot];
+	tsp = bpf_map_lookup_elem(&starts, &key);
+	if (!tsp) {
+		__sync_fetch_and_add(&st->no_entry, 1);
+		return 0;
+	}
+	dur = now - *tsp;
+	bpf_map_delete_elem(&starts, &key);
+	if ((__s64)dur < 0)
+		return 0;
+	__sync_fetch_and_add(&st->count, 1);
+	__sync_fetch_and_add(&st->sum_ns, dur);
+	update_max(&st->max_ns, dur);
+	hist_add(slot, dur);
+
+	if (cfg.raw && slot != SMMUTRACE_SLOT_CMDQ) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			__sync_fetch_and_add(&rb_drops, 1);
+			return dur;
+		}
+		e->start_ns = now - dur;
+		e->dur_ns = dur;
+		e->sync_ns = 0;
+		e->tid = (__u32)id;
+		e->tgid = id >> 32;
+		e->slot = slot;
+		e->kind = SMMUTRACE_EV_FUNC;
+		e->sync = 0;
+		e->ncmds = 0;
+		e->outer = 0;
+		e->outer_seq = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return dur;
+}
+
+/* --- arm_smmu_cmdq_issue_cmdlist: decode the batch ---------------------- */
+
+static __always_inline int cmdq_enter(__u64 cmds, __s32 n, bool sync)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, zero = 0, i, nr;
+	struct cmdq_call call = {};
+	struct trace_path *p;
+	__u64 *buf;
+
+	if (task_filtered(id))
+		return 0;
+	enter(SMMUTRACE_SLOT_CMDQ);
+	p = bpf_map_lookup_elem(&in_path, &tid);
+	call.outer = p ? p->outer : SMMUTRACE_SLOT_CMDQ;
+	call.outer_seq = p && p->outer != SMMUTRACE_SLOT_CMDQ ? p->seq : 0;
+
+	call.sync = sync;
+	call.ncmds = n < 0 ? 0 : n;
+	nr = call.ncmds;
+	if (nr > SMMUTRACE_MAX_CMDS) {
+		__sync_fetch_and_add(&cmdq_truncated, 1);
+		nr = SMMUTRACE_MAX_CMDS;
+	}
+	buf = bpf_map_lookup_elem(&cmd_buf, &zero);
+	if (!buf)
+		return 0;
+	/*
+	 * Hide nr's bound from the compiler so that the mask stays: it gives
+	 * the verifier a size bound within cmd_buf (twice the batch).
+	 */
+	asm volatile("" : "+r"(nr));
+	if (nr && bpf_probe_read_kernel(buf, (nr & (2 * SMMUTRACE_MAX_CMDS - 1)) *
+					SMMUTRACE_CMD_DWORDS * 8, (void *)cmds)) {
+		__sync_fetch_and_add(&cmdq_read_fail, 1);
+		nr = 0;
+	}
+	for (i = 0; i < SMMUTRACE_MAX_CMDS; i++) {
+		if (i >= nr)
+			break;
+		call.ops[i] = buf[i * SMMUTRACE_CMD_DWORDS] & 0xff;
+	}
+	if (bpf_map_update_elem(&cmdq_calls, &tid, &call, BPF_ANY))
+		__sync_fetch_and_add(&cmdq_state_fail, 1);
+	return 0;
+}
+
+static __always_inline void lock_sync_account(__u32 tid, __u64 dur)
+{
+	struct start_key key = { .tid = tid };
+	struct hold *h;
+	__u32 i;
+
+	if (!READ_ONCE(nr_holds))
+		return;
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		key.slot = i;
+		h = bpf_map_lookup_elem(&holds, &key);
+		if (!h)
+			continue;
+		h->sync_ns += dur;
+		h->sync_calls++;
+	}
+}
+
+static __always_inline int cmdq_leave(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, i, nr, outer;
+	struct smmutrace_event *e;
+	struct cmdq_call *call;
+	__u64 dur;
+
+	if (task_filtered(id))
+		return 0;
+	dur = leave(SMMUTRACE_SLOT_CMDQ);
+	call = bpf_map_lookup_elem(&cmdq_calls, &tid);
+	if (!call)
+		return 0;
+	__sync_fetch_and_add(&cmdq_calls_total, 1);
+	outer = call->outer;
+	asm volatile("" : "+r"(outer));
+	outer &= SMMUTRACE_MAX_SLOTS_POW2 - 1;
+	__sync_fetch_and_add(&outer_calls[outer], 1);
+	nr = call->ncmds;
+	if (nr > SMMUTRACE_MAX_CMDS)
+		nr = SMMUTRACE_MAX_CMDS;
+	for (i = 0; i < SMMUTRACE_MAX_CMDS; i++) {
+		if (i >= nr)
+			break;
+		__sync_fetch_and_add(&op_counts[call->ops[i]], 1);
+		__sync_fetch_and_add(&outer_ops[outer][call->ops[i]], 1);
+	}
+	if (call->sync) {
+		__sync_fetch_and_add(&op_counts[SMMU_OP_CMD_SYNC], 1);
+		__sync_fetch_and_add(&outer_ops[outer][SMMU_OP_CMD_SYNC], 1);
+		__sync_fetch_and_add(&cmdq_sync_calls, 1);
+		__sync_fetch_and_add(&cmdq_sync_ns, dur);
+		hist_add(SMMUTRACE_HIST_SYNC, dur);
+		lock_sync_account(tid, dur);
+	}
+	if (cfg.raw) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			__sync_fetch_and_add(&rb_drops, 1);
+			goto out;
+		}
+		e->start_ns = bpf_ktime_get_ns() - dur;
+		e->dur_ns = dur;
+		e->sync_ns = 0;
+		e->tid = tid;
+		e->tgid = id >> 32;
+		e->slot = SMMUTRACE_SLOT_CMDQ;
+		e->kind = SMMUTRACE_EV_CMDQ;
+		e->sync = call->sync;
+		e->ncmds = call->ncmds;
+		e->outer = call->outer;
+		e->outer_seq = call->outer_seq;
+		__builtin_memcpy(e->ops, call->ops, sizeof(e->ops));
+		bpf_ringbuf_submit(e, 0);
+	}
+out:
+	bpf_map_delete_elem(&cmdq_calls, &tid);
+	return 0;
+}
+
+SEC("fentry")
+int fentry_cmdq(unsigned long long *ctx)
+{
+	if (cfg.cmdq_has_cmdq)
+		return cmdq_enter(ctx[2], (__s32)ctx[3], (bool)ctx[4]);
+	return cmdq_enter(ctx[1], (__s32)ctx[2], (bool)ctx[3]);
+}
+
+SEC("fexit")
+int fexit_cmdq(unsigned long long *ctx)
+{
+	return cmdq_leave();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_cmdq)
+{
+	if (cfg.cmdq_has_cmdq)
+		return cmdq_enter(PT_REGS_PARM3(ctx), (__s32)PT_REGS_PARM4(ctx),
+				  (bool)(PT_REGS_PARM5(ctx) & 0xff));
+	return cmdq_enter(PT_REGS_PARM2(ctx), (__s32)PT_REGS_PARM3(ctx),
+			  (bool)(PT_REGS_PARM4(ctx) & 0xff));
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_cmdq)
+{
+	return cmdq_leave();
+}
+
+/* --- arm_smmu_attach_dev (v3): learn the domain's init_mutex ------------ */
+
+static __always_inline void learn_init_mutex(__u64 domain)
+{
+	__u32 idx = LOCK_INIT_MUTEX;
+	__u64 addr;
+
+	if (!cfg.init_mutex || !domain)
+		return;
+	addr = domain + cfg.dom_to_init_mutex;
+	bpf_map_update_elem(&lock_ids, &addr, &idx, BPF_NOEXIST);
+}
+
+/* --- generic latency slots --------------------------------------------- */
+
+#define SLOT(n)								\
+SEC("fentry")								\
+int fentry_##n(unsigned long long *ctx)					\
+{									\
+	if (cfg.attach_slot == n)					\
+		learn_init_mutex(ctx[0]);				\
+	return enter(n);						\
+}									\
+SEC("fexit")								\
+int fexit_##n(unsigned long long *ctx)					\
+{									\
+	leave(n);							\
+	return 0;							\
+}									\
+SEC("kprobe")								\
+int BPF_KPROBE(kprobe_##n)						\
+{									\
+	if (cfg.attach_slot == n)					\
+		learn_init_mutex(PT_REGS_PARM1(ctx));			\
+	return enter(n);						\
+}									\
+SEC("kretprobe")							\
+int BPF_KRETPROBE(kretprobe_##n)					\
+{									\
+	leave(n);							\
+	return 0;							\
+}
+
+SLOT(1) SLOT(2) SLOT(3) SLOT(4) SLOT(5) SLOT(6) SLOT(7) SLOT(8)
+SLOT(9) SLOT(10) SLOT(11) SLOT(12) SLOT(13) SLOT(14) SLOT(15) SLOT(16)
+SLOT(17) SLOT(18) SLOT(19) SLOT(20) SLOT(21) SLOT(22) SLOT(23)
+
+/* --- mutexes, only for tasks inside a traced function ------------------ */
+
+static __always_inline int lock_index(__u64 addr, __u32 *idx)
+{
+	__u32 *p, i;
+
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		if (cfg.static_lock[i] && cfg.static_lock[i] == addr) {
+			*idx = i;
+			return 0;
+		}
+	}
+	p = bpf_map_lookup_elem(&lock_ids, &addr);
+	if (!p)
+		return -1;
+	*idx = *p;
+	return 0;
+}
+
+static __always_inline bool in_kdata(__u64 addr)
+{
+	return addr >= cfg.kdata_lo && cfg.kdata_hi > addr;
+}
+
+static __always_inline int mutex_try(__u64 addr)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct lock_try t = { .addr = addr };
+
+	if (!READ_ONCE(nr_in_path))
+		return 0;
+	if (!bpf_map_lookup_elem(&in_path, &tid))
+		return 0;
+	if (cfg.learn_asid_slot >= 0 && bpf_map_lookup_elem(&learn_armed, &tid)) {
+		__u32 idx = LOCK_ASID;
+
+		bpf_map_delete_elem(&learn_armed, &tid);
+		if (in_kdata(addr) &&
+		    !bpf_map_update_elem(&lock_ids, &addr, &idx, BPF_NOEXIST))
+			WRITE_ONCE(learned_asid_lock, addr);
+		else if (!READ_ONCE(learned_asid_lock))
+			__sync_fetch_and_add(&learn_rejected, 1);
+	}
+	if (lock_index(addr, &t.idx) || t.idx >= SMMUTRACE_MAX_LOCKS)
+		return 0;
+	t.t_try = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&lock_tries, &tid, &t, BPF_ANY))
+		__sync_fetch_and_add(&lock_state_fail, 1);
+	return 0;
+}
+
+static __always_inline int mutex_acquired(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = tid };
+	struct hold h = {};
+	struct lock_try *t;
+
+	if (!READ_ONCE(nr_in_path))
+		return 0;
+	t = bpf_map_lookup_elem(&lock_tries, &tid);
+	if (!t)
+		return 0;
+	h.t_acq = bpf_ktime_get_ns();
+	h.wait_ns = h.t_acq - t->t_try;
+	key.slot = t->idx;
+	bpf_map_delete_elem(&lock_tries, &tid);
+	if (bpf_map_update_elem(&holds, &key, &h, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&lock_state_fail, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&nr_holds, 1);
+	return 0;
+}
+
+static __always_inline int mutex_release(__u64 addr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = (__u32)id };
+	struct smmutrace_lock_stat *st;
+	struct smmutrace_event *e;
+	__u64 now, hold_ns;
+	struct hold *h;
+	__u32 idx;
+
+	if (!READ_ONCE(nr_holds))
+		return 0;
+	if (lock_index(addr, &idx) || idx >= SMMUTRACE_MAX_LOCKS)
+		return 0;
+	key.slot = idx;
+	h = bpf_map_lookup_elem(&holds, &key);
+	if (!h)
+		return 0;
+	now = bpf_ktime_get_ns();
+	hold_ns = now - h->t_acq;
+	st = &lock_stats[idx];
+	__sync_fetch_and_add(&st->acquired, 1);
+	__sync_fetch_and_add(&st->hold_ns, hold_ns);
+	__sync_fetch_and_add(&st->wait_ns, h->wait_ns);
+	__sync_fetch_and_add(&st->sync_calls, h->sync_calls);
+	__sync_fetch_and_add(&st->sync_ns, h->sync_ns);
+	update_max(&st->max_hold_ns, hold_ns);
+	update_max(&st->max_wait_ns, h->wait_ns);
+	hist_add(SMMUTRACE_HIST_LOCK + idx, hold_ns);
+	if (cfg.raw) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e) {
+			e->start_ns = h->t_acq;
+			e->dur_ns = hold_ns;
+			e->sync_ns = h->sync_ns;
+			e->tid = (__u32)id;
+			e->tgid = id >> 32;
+			e->slot = idx;
+			e->kind = SMMUTRACE_EV_LOCK;
+			e->sync = 0;
+			e->ncmds = h->sync_calls;
+			e->outer = 0;
+			e->outer_seq = 0;
+			bpf_ringbuf_submit(e, 0);
+		} else {
+			__sync_fetch_and_add(&rb_drops, 1);
+		}
+	}
+	bpf_map_delete_elem(&holds, &key);
+	__sync_fetch_and_add(&nr_holds, -1);
+	return 0;
+}
+
+SEC("fentry/mutex_lock")
+int BPF_PROG(fentry_mutex_lock, struct mutex *lock)
+{
+	return mutex_try((__u64)lock);
+}
+
+SEC("fexit/mutex_lock")
+int BPF_PROG(fexit_mutex_lock, struct mutex *lock)
+{
+	return mutex_acquired();
+}
+
+SEC("fentry/mutex_unlock")
+int BPF_PROG(fentry_mutex_unlock, struct mutex *lock)
+{
+	return mutex_release((__u64)lock);
+}
+
+SEC("kprobe/mutex_lock")
+int BPF_KPROBE(kprobe_mutex_lock, struct mutex *lock)
+{
+	return mutex_try((__u64)lock);
+}
+
+SEC("kretprobe/mutex_lock")
+int BPF_KRETPROBE(kretprobe_mutex_lock)
+{
+	return mutex_acquired();
+}
+
+SEC("kprobe/mutex_unlock")
+int BPF_KPROBE(kprobe_mutex_unlock, struct mutex *lock)
+{
+	return mutex_release((__u64)lock);
+}
+
+/*
+ * Contended wait: the slow path of mutexes (and of rwsems and qspinlocks,
+ * which are not looked up here) between lock:contention_begin and _end.
+ */
+SEC("tp_btf/contention_begin")
+int BPF_PROG(contention_begin, void *lock, unsigned int flags)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct contend c = {};
+
+	if (!READ_ONCE(nr_in_path))
+		return 0;
+	if (!bpf_map_lookup_elem(&in_path, &tid))
+		return 0;
+	if (lock_index((__u64)lock, &c.idx) || c.idx >= SMMUTRACE_MAX_LOCKS)
+		return 0;
+	c.ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&contends, &tid, &c, BPF_ANY))
+		__sync_fetch_and_add(&lock_state_fail, 1);
+	return 0;
+}
+
+SEC("tp_btf/contention_end")
+int BPF_PROG(contention_end, void *lock, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct smmutrace_lock_stat *st;
+	struct contend *c;
+	__u32 idx;
+
+	if (!READ_ONCE(nr_in_path))
+		return 0;
+	c = bpf_map_lookup_elem(&contends, &tid);
+	if (!c)
+		return 0;
+	idx = c->idx;
+	asm volatile("" : "+r"(idx));
+	st = &lock_stats[idx & (SMMUTRACE_MAX_LOCKS - 1)];
+	__sync_fetch_and_add(&st->contended, 1);
+	__sync_fetch_and_add(&st->contended_ns, bpf_ktime_get_ns() - c->ts);
+	bpf_map_delete_elem(&contends, &tid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

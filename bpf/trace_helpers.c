@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kallsyms reader and feature probes for the tracer (see trace_helpers.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "trace_helpers.h"
+
+static int ksyms__add(struct ksyms *ks, uint64_t addr, char type,
+		      const char *name)
+{
+	size_t len = strlen(name) + 1;
+	struct ksym *syms;
+	char *strs;
+
+	if (ks->nr == ks->cap) {
+		size_t cap = ks->cap ? ks->cap * 2 : 4096;
+
+		syms = realloc(ks->syms, cap * sizeof(*syms));
+		if (!syms)
+			return -ENOMEM;
+		ks->syms = syms;
+		ks->cap = cap;
+	}
+	if (ks->strs_len + len > ks->strs_cap) {
+		size_t cap = ks->strs_cap ? ks->strs_cap * 2 : 256 * 1024;
+
+		while (cap < ks->strs_len + len)
+			cap *= 2;
+		strs = realloc(ks->strs, cap);
+		if (!strs)
+			return -ENOMEM;
+		ks->strs = strs;
+		ks->strs_cap = cap;
+	}
+	memcpy(ks->strs + ks->strs_len, name, len);
+	/* Names are offsets until loading ends: strs may still move. */
+	ks->syms[ks->nr].name = (char *)(uintptr_t)ks->strs_len;
+	ks->syms[ks->nr].addr = addr;
+	ks->syms[ks->nr].type = type;
+	ks->nr++;
+	ks->strs_len += len;
+	return 0;
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return 0;
+}
+
+struct ksyms *ksyms__load_file(const char *path)
+{
+	char line[512], name[256], mod[256];
+	unsigned long long addr;
+	struct ksyms *ks;
+	FILE *f;
+	size_t i;
+	char type;
+	int n;
+
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	ks = calloc(1, sizeof(*ks));
+	if (!ks)
+		goto err;
+	while (fgets(line, sizeof(line), f)) {
+		n = sscanf(line, "%llx %c %255s %255s", &addr, &type, name, mod);
+		if (n < 3)
+			continue;
+		if (n == 4)	/* "[module]": not the kernel image */
+			continue;
+		if (ksyms__add(ks, addr, type, name))
+			goto err;
+	}
+	fclose(f);
+	f = NULL;
+	for (i = 0; i < ks->nr; i++)
+		ks->syms[i].name = ks->strs + (uintptr_t)ks->syms[i].name;
+	/* kallsyms is sorted by address already; a stable order is enough. */
+	qsort(ks->syms, ks->nr, sizeof(*ks->syms), ksym_cmp);
+	return ks;
+err:
+	if (f)
+		fclose(f);
+	if (ks) {
+		free(ks->syms);
+		free(ks->strs);
+		free(ks);
+	}
+	return NULL;
+}
+
+struct ksyms *ksyms__load(void)
+{
+	return ksyms__load_file("/proc/kallsyms");
+}
+
+void ksyms__free(struct ksyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->strs);
+	free(ks);
+}
+
+static bool is_text(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+/* "name" itself, or "name.<suffix>" for a clone GCC made of it. */
+static bool name_matches(const char *sym, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(sym, name, len))
+		return false;
+	if (!sym[len])
+		return true;
+	/* name.cold is a split-off tail, not an entry point */
+	return !strncmp(sym + len, ".isra.", 6) ||
+	       !strncmp(sym + len, ".constprop.", 11) ||
+	       !strncmp(sym + len, ".part.", 6);
+}
+
+size_t ksyms__find_all(const struct ksyms *ks, const char *name,
+		       const struct ksym **out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ks->nr; i++) {
+		if (!is_text(ks->syms[i].type) ||
+		    !name_matches(ks->syms[i].name, name))
+			continue;
+		if (n < max)
+			out[n] = &ks->syms[i];
+		n++;
+	}
+	return n;
+}
+
+const struct ksym *ksyms__get(const struct ksyms *ks, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ks->nr; i++) {
+		if (!strcmp(ks->syms[i].name, name))
+			return &ks->syms[i];
+	}
+	return NULL;
+}
+
+bool ksyms__addrs_hidden(const struct ksyms *ks)
+{
+	size_t i;
+
+	for (i = 0; i < ks->nr; i++) {
+		if (ks->syms[i].addr)
+			return false;
+	}
+	return true;
+}
+
+int fentry_try_attach(const char *func)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_FENTRY);
+	int prog_fd = -1, link_fd = -1, id, err;
+	struct btf *btf;
+
+	btf = btf__load_vmlinux_btf();
+	err = libbpf_get_error(btf);
+	if (err)
+		return err;
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	btf__free(btf);
+	if (id < 0)
+		return id;
+	opts.attach_btf_id = id;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL",
+				insns, sizeof(insns) / sizeof(insns[0]), &opts);
+	if (prog_fd < 0)
+		return -errno;
+	/* Loading is not enough: arm64 6.1 loads but cannot attach (-524). */
+	link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_FENTRY, NULL);
+	err = link_fd < 0 ? -errno : 0;
+	if (link_fd >= 0)
+		close(link_fd);
+	close(prog_fd);
+	return err;
+}
+
+char *ftrace_funcs__load(void)
+{
+	static const char *const paths[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	size_t len = 1, cap = 1 << 20, n;
+	char *buf, *tmp;
+	FILE *f = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]) && !f; i++)
+		f = fopen(paths[i], "r");
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	if (!buf)
+		goto out;
+	buf[0] = '\n';		/* every name is then preceded by a newline */
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len > 1)
+			continue;
+		tmp = realloc(buf, cap * 2);
+		if (!tmp) {
+			free(buf);
+			buf = NULL;
+			goto out;
+		}
+		buf = tmp;
+		cap *= 2;
+	}
+	buf[len] = '\0';
+out:
+	fclose(f);
+	return buf;
+}
+
+bool ftrace_funcs__has(const char *funcs, const char *sym)
+{
+	size_t len = strlen(sym);
+	const char *p = funcs;
+
+	while ((p = strstr(p, sym))) {
+		if (p > funcs && p[-1] == '\n' &&
+		    (p[len] == '\n' || p[len] == ' ' || p[len] == '\0'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+bool kprobe_blacklisted(uint64_t addr)
+{
+	unsigned long long lo, hi;
+	char line[512];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "0x%llx-0x%llx", &lo, &hi) == 2)
+			found = addr >= lo && addr < hi;
+	}
+	fclose(f);
+	return found;
+}
