@@ -5,7 +5,8 @@
 #
 #   make            host + arm64 tools and the module for every test bed kernel
 #   make deps       install packages, unpack the test bed kernels (cached)
-#   make check      deps, build, host unit tests, test bed tests on 6.1 and 6.12
+#   make kernels    build the source-built test bed kernels (cached)
+#   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on both test bed kernels
 #   make bench      overhead ratios measured in one run
 #   make V=1        show the commands
@@ -14,6 +15,9 @@
 # packages live outside the clone (scripts/deps says where).
 
 .DELETE_ON_ERROR:
+# Objects of test programs are chained intermediates; keep them so that a
+# second make does nothing.
+.SECONDARY:
 .SUFFIXES:
 
 V ?= 0
@@ -22,7 +26,11 @@ msg = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 TOP := $(CURDIR)
 B := build
-KERNELS ?= 6.1 6.12
+# Debian's kernels come from scripts/deps, the -sva ones from
+# scripts/build-kernel; the module is built for every one that is set up.
+DEB_KERNELS := 6.1 6.12
+SVA_KERNELS := 6.1-sva 6.12-sva
+KERNELS ?= $(sort $(patsubst $(B)/kernels/%/headers/Makefile,%,$(wildcard $(B)/kernels/*/headers/Makefile)))
 CROSS_COMPILE ?= aarch64-linux-gnu-
 SYSROOT := $(B)/arm64-sysroot
 
@@ -56,13 +64,19 @@ include $(sort $(wildcard */*.mk tests/*/*.mk))
 all: host arm64 modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
-.PHONY: all host arm64 modules deps check run bench clean distclean help
+.PHONY: all host arm64 modules deps kernels check run bench lint clean distclean help
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps
+
+kernels: deps
+	$(Q)for k in $(SVA_KERNELS); do scripts/build-kernel $$k >/dev/null || exit 1; done
+
+lint: deps
+	$(Q)scripts/lint
 
 # --- host ---------------------------------------------------------------
 $(B)/host/%.o: %.c
@@ -113,7 +127,8 @@ MODULE_SRCS := $(wildcard bench/*.c bench/*.h) bench/Kbuild
 MODULE_HDRS := $(wildcard include/uapi/*.h)
 modules: $(KERNELS:%=$(B)/module/%/smmubench.ko)
 
-$(B)/module/%/smmubench.ko: $(MODULE_SRCS) $(MODULE_HDRS)
+# A rebuilt kernel (new release, new vermagic) rebuilds the module.
+$(B)/module/%/smmubench.ko: $(MODULE_SRCS) $(MODULE_HDRS) $(B)/kernels/%/release
 	@test -d $(B)/kernels/$*/headers || \
 		{ echo "no headers for kernel $*: run 'make deps'" >&2; exit 1; }
 	$(call msg,KBUILD,$@)
@@ -125,15 +140,15 @@ $(B)/module/%/smmubench.ko: $(MODULE_SRCS) $(MODULE_HDRS)
 	$(Q)test -f $@
 
 # --- tests and runs -----------------------------------------------------
-check: deps
+check: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run
 
-run: deps
+run: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/run-suite
 
-bench: deps
+bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
