@@ -24,13 +24,8 @@
 
 /* Filters and layout facts, fixed by the front end before load. */
 smmutrace_rodata_cfg cfg = {
-	.attach_slot = -1,
 	.learn_asid_slot = -1,
 };
-
-/* Lock indices; names live in the front end. */
-#define LOCK_ASID	0
-#define LOCK_INIT_MUTEX	1
 
 struct start_key {
 	__u32 tid;
@@ -63,6 +58,7 @@ struct trace_path {
 	__u32 depth;		/* traced functions the thread is inside */
 	__u32 outer;		/* slot of the outermost one */
 	__u32 seq;		/* numbers outermost calls, for per-op records */
+	__u8 slots[SMMUTRACE_PATH_DEPTH];	/* the nesting, outermost first */
 };
 
 struct {
@@ -83,6 +79,8 @@ struct lock_try {
 	__u64 addr;
 	__u64 t_try;
 	__u32 idx;
+	__u32 taker;		/* innermost traced function */
+	__u32 spin;		/* taken by the spinlock function, not a mutex's */
 };
 
 struct {
@@ -109,6 +107,7 @@ struct hold {
 	__u64 wait_ns;
 	__u64 sync_ns;
 	__u64 sync_calls;
+	__u32 taker;
 };
 
 struct {
@@ -140,6 +139,8 @@ struct {
 /* Totals, read by the front end through the skeleton's mmapped .bss. */
 struct smmutrace_slot_stat slot_stats[SMMUTRACE_MAX_SLOTS];
 struct smmutrace_lock_stat lock_stats[SMMUTRACE_MAX_LOCKS];
+struct smmutrace_taker_stat taker_stats[SMMUTRACE_MAX_LOCKS][SMMUTRACE_MAX_SLOTS_POW2];
+__u64 learned[SMMUTRACE_MAX_LOCKS];	/* addresses learned from arguments */
 __u64 hist[SMMUTRACE_HIST_ROWS_POW2][SMMUTRACE_HIST_BUCKETS];
 __u64 op_counts[256];		/* commands by opcode, CMD_SYNCs included */
 /* The same, by the outermost traced function the call was made in. */
@@ -154,6 +155,7 @@ __u64 cmdq_state_fail;
 __u64 rb_drops;			/* ring buffer full */
 __u64 path_fail;
 __u64 lock_state_fail;
+__u64 lock_try_stale;		/* a lock function's entry with no return seen */
 __u64 nr_in_path;		/* tasks inside a traced function; gates lock hooks */
 __u64 nr_holds;			/* open holds; gates mutex_unlock */
 __u32 outer_seq;		/* outermost calls so far */
@@ -218,9 +220,14 @@ static __always_inline void path_enter(__u32 tid, __u32 slot)
 
 	p = bpf_map_lookup_elem(&in_path, &tid);
 	if (p) {
+		__u32 d = p->depth;
+
+		if (d < SMMUTRACE_PATH_DEPTH)
+			p->slots[d & (SMMUTRACE_PATH_DEPTH - 1)] = slot;
 		p->depth++;
 		return;
 	}
+	one.slots[0] = slot;
 	one.seq = __sync_fetch_and_add(&outer_seq, 1) + 1;
 	if (bpf_map_update_elem(&in_path, &tid, &one, BPF_ANY)) {
 		__sync_fetch_and_add(&path_fail, 1);
@@ -472,18 +479,78 @@ int BPF_KRETPROBE(kretprobe_cmdq)
 	return cmdq_leave();
 }
 
-/* --- arm_smmu_attach_dev (v3): learn the domain's init_mutex ------------ */
+/* --- lock addresses from a traced function's arguments ------------------ */
 
-static __always_inline void learn_init_mutex(__u64 domain)
+/*
+ * E.g. init_mutex and devices_lock from the v3 arm_smmu_domain an argument
+ * points to (offsets from the running kernel's BTF: the v2 driver's struct
+ * of the same name makes CO-RE ambiguous on Debian's kernels), the group
+ * mutex from a struct device's iommu_group (CO-RE).
+ */
+static __always_inline void learn_one(__u32 kind, __u32 idx, __s32 off,
+				      __u64 arg)
 {
-	__u32 idx = LOCK_INIT_MUTEX;
-	__u64 addr;
+	struct iommu_group *grp = NULL;
+	__u64 addr = 0;
 
-	if (!cfg.init_mutex || !domain)
+	if (!arg || idx >= SMMUTRACE_MAX_LOCKS)
 		return;
-	addr = domain + cfg.dom_to_init_mutex;
-	bpf_map_update_elem(&lock_ids, &addr, &idx, BPF_NOEXIST);
+	switch (kind) {
+	case SMMUTRACE_LEARN_OFFSET:
+		addr = arg + off;
+		break;
+	case SMMUTRACE_LEARN_DEV_GROUP:
+		grp = BPF_CORE_READ((struct device *)arg, iommu_group);
+		if (!grp)
+			return;
+		addr = (__u64)grp + bpf_core_field_offset(struct iommu_group, mutex);
+		break;
+	case SMMUTRACE_LEARN_GROUP:
+		addr = arg + bpf_core_field_offset(struct iommu_group, mutex);
+		break;
+	default:
+		return;
+	}
+	if (!bpf_map_update_elem(&lock_ids, &addr, &idx, BPF_NOEXIST))
+		WRITE_ONCE(learned[idx & (SMMUTRACE_MAX_LOCKS - 1)], addr);
 }
+
+#define LEARN(n, getarg)						\
+do {									\
+	__u64 a_ = 0;							\
+	int k_;								\
+									\
+	for (k_ = 0; k_ < SMMUTRACE_LEARN_PER_SLOT; k_++) {		\
+		if (cfg.learn[n][k_].kind == SMMUTRACE_LEARN_NONE)	\
+			continue;					\
+		a_ = getarg(cfg.learn[n][k_].arg);			\
+		learn_one(cfg.learn[n][k_].kind, cfg.learn[n][k_].idx,	\
+			  cfg.learn[n][k_].off, a_);			\
+	}								\
+} while (0)
+
+static __always_inline __u64 fentry_arg(void *ctx, __u32 i)
+{
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, i, &v);
+	return v;
+}
+
+static __always_inline __u64 kprobe_arg(struct pt_regs *ctx, __u32 i)
+{
+	switch (i) {
+	case 0: return PT_REGS_PARM1(ctx);
+	case 1: return PT_REGS_PARM2(ctx);
+	case 2: return PT_REGS_PARM3(ctx);
+	case 3: return PT_REGS_PARM4(ctx);
+	case 4: return PT_REGS_PARM5(ctx);
+	}
+	return 0;
+}
+
+#define FENTRY_ARG(i)	fentry_arg(ctx, i)
+#define KPROBE_ARG(i)	kprobe_arg(ctx, i)
 
 /* --- generic latency slots --------------------------------------------- */
 
@@ -491,8 +558,8 @@ static __always_inline void learn_init_mutex(__u64 domain)
 SEC("fentry")								\
 int fentry_##n(unsigned long long *ctx)					\
 {									\
-	if (cfg.attach_slot == n)					\
-		learn_init_mutex(ctx[0]);				\
+	if (!task_filtered(bpf_get_current_pid_tgid()))			\
+		LEARN(n, FENTRY_ARG);					\
 	return enter(n);						\
 }									\
 SEC("fexit")								\
@@ -504,8 +571,8 @@ int fexit_##n(unsigned long long *ctx)					\
 SEC("kprobe")								\
 int BPF_KPROBE(kprobe_##n)						\
 {									\
-	if (cfg.attach_slot == n)					\
-		learn_init_mutex(PT_REGS_PARM1(ctx));			\
+	if (!task_filtered(bpf_get_current_pid_tgid()))			\
+		LEARN(n, KPROBE_ARG);					\
 	return enter(n);						\
 }									\
 SEC("kretprobe")							\
@@ -517,7 +584,8 @@ int BPF_KRETPROBE(kretprobe_##n)					\
 
 SLOT(1) SLOT(2) SLOT(3) SLOT(4) SLOT(5) SLOT(6) SLOT(7) SLOT(8)
 SLOT(9) SLOT(10) SLOT(11) SLOT(12) SLOT(13) SLOT(14) SLOT(15) SLOT(16)
-SLOT(17) SLOT(18) SLOT(19) SLOT(20) SLOT(21) SLOT(22) SLOT(23)
+SLOT(17) SLOT(18) SLOT(19) SLOT(20) SLOT(21) SLOT(22) SLOT(23) SLOT(24)
+SLOT(25) SLOT(26) SLOT(27) SLOT(28) SLOT(29) SLOT(30) SLOT(31)
 
 /* --- mutexes, only for tasks inside a traced function ------------------ */
 
@@ -543,17 +611,34 @@ static __always_inline bool in_kdata(__u64 addr)
 	return addr >= cfg.kdata_lo && cfg.kdata_hi > addr;
 }
 
-static __always_inline int mutex_try(__u64 addr)
+/*
+ * A thread waiting in mutex_lock() may take spinlocks on its way (e.g. the
+ * scheduler's pi_lock): the try records which lock function it belongs to
+ * so that only that function's return turns it into a hold.
+ */
+static __always_inline int mutex_try(__u64 addr, __u32 spin)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct lock_try t = { .addr = addr };
+	struct lock_try t = { .addr = addr, .spin = spin }, *old;
+	struct trace_path *p;
 
 	if (!READ_ONCE(nr_in_path))
 		return 0;
-	if (!bpf_map_lookup_elem(&in_path, &tid))
+	p = bpf_map_lookup_elem(&in_path, &tid);
+	if (!p)
 		return 0;
+	/*
+	 * A pending try of the same kind means its return was never seen (a
+	 * kretprobe can miss): drop it, or the next return of any lock
+	 * function of that kind would start its hold too late.
+	 */
+	old = bpf_map_lookup_elem(&lock_tries, &tid);
+	if (old && (old->spin == spin || !spin)) {
+		bpf_map_delete_elem(&lock_tries, &tid);
+		__sync_fetch_and_add(&lock_try_stale, 1);
+	}
 	if (cfg.learn_asid_slot >= 0 && bpf_map_lookup_elem(&learn_armed, &tid)) {
-		__u32 idx = LOCK_ASID;
+		__u32 idx = SMMUTRACE_LOCK_ASID;
 
 		bpf_map_delete_elem(&learn_armed, &tid);
 		if (in_kdata(addr) &&
@@ -564,13 +649,16 @@ static __always_inline int mutex_try(__u64 addr)
 	}
 	if (lock_index(addr, &t.idx) || t.idx >= SMMUTRACE_MAX_LOCKS)
 		return 0;
+	t.taker = p->outer;
+	if (p->depth >= 1 && p->depth <= SMMUTRACE_PATH_DEPTH)
+		t.taker = p->slots[(p->depth - 1) & (SMMUTRACE_PATH_DEPTH - 1)];
 	t.t_try = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&lock_tries, &tid, &t, BPF_ANY))
 		__sync_fetch_and_add(&lock_state_fail, 1);
 	return 0;
 }
 
-static __always_inline int mutex_acquired(void)
+static __always_inline int mutex_acquired(__u32 spin)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct start_key key = { .tid = tid };
@@ -580,10 +668,11 @@ static __always_inline int mutex_acquired(void)
 	if (!READ_ONCE(nr_in_path))
 		return 0;
 	t = bpf_map_lookup_elem(&lock_tries, &tid);
-	if (!t)
+	if (!t || t->spin != spin)
 		return 0;
 	h.t_acq = bpf_ktime_get_ns();
 	h.wait_ns = h.t_acq - t->t_try;
+	h.taker = t->taker;
 	key.slot = t->idx;
 	bpf_map_delete_elem(&lock_tries, &tid);
 	if (bpf_map_update_elem(&holds, &key, &h, BPF_NOEXIST)) {
@@ -598,11 +687,12 @@ static __always_inline int mutex_release(__u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct start_key key = { .tid = (__u32)id };
+	struct smmutrace_taker_stat *ts;
 	struct smmutrace_lock_stat *st;
 	struct smmutrace_event *e;
 	__u64 now, hold_ns;
 	struct hold *h;
-	__u32 idx;
+	__u32 idx, taker;
 
 	if (!READ_ONCE(nr_holds))
 		return 0;
@@ -622,6 +712,14 @@ static __always_inline int mutex_release(__u64 addr)
 	__sync_fetch_and_add(&st->sync_ns, h->sync_ns);
 	update_max(&st->max_hold_ns, hold_ns);
 	update_max(&st->max_wait_ns, h->wait_ns);
+	taker = h->taker;
+	asm volatile("" : "+r"(taker), "+r"(idx));
+	ts = &taker_stats[idx & (SMMUTRACE_MAX_LOCKS - 1)]
+			 [taker & (SMMUTRACE_MAX_SLOTS_POW2 - 1)];
+	__sync_fetch_and_add(&ts->holds, 1);
+	__sync_fetch_and_add(&ts->hold_ns, hold_ns);
+	__sync_fetch_and_add(&ts->sync_calls, h->sync_calls);
+	__sync_fetch_and_add(&ts->sync_ns, h->sync_ns);
 	hist_add(SMMUTRACE_HIST_LOCK + idx, hold_ns);
 	if (cfg.raw) {
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -635,7 +733,7 @@ static __always_inline int mutex_release(__u64 addr)
 			e->kind = SMMUTRACE_EV_LOCK;
 			e->sync = 0;
 			e->ncmds = h->sync_calls;
-			e->outer = 0;
+			e->outer = h->taker;
 			e->outer_seq = 0;
 			bpf_ringbuf_submit(e, 0);
 		} else {
@@ -647,16 +745,24 @@ static __always_inline int mutex_release(__u64 addr)
 	return 0;
 }
 
+/*
+ * The lock functions are retargeted by the front end: mutex_lock, or
+ * mutex_lock_nested where lockdep (DEBUG_LOCK_ALLOC) turns mutex_lock into
+ * a macro; _raw_spin_lock_irqsave and _raw_spin_unlock_irqrestore exist as
+ * functions only when spinlocks are not inlined (e.g. with LOCK_STAT).
+ * Spinlocks and mutexes share the hold bookkeeping: the address says which
+ * lock it is, and only known addresses are followed.
+ */
 SEC("fentry/mutex_lock")
 int BPF_PROG(fentry_mutex_lock, struct mutex *lock)
 {
-	return mutex_try((__u64)lock);
+	return mutex_try((__u64)lock, 0);
 }
 
 SEC("fexit/mutex_lock")
 int BPF_PROG(fexit_mutex_lock, struct mutex *lock)
 {
-	return mutex_acquired();
+	return mutex_acquired(0);
 }
 
 SEC("fentry/mutex_unlock")
@@ -668,17 +774,53 @@ int BPF_PROG(fentry_mutex_unlock, struct mutex *lock)
 SEC("kprobe/mutex_lock")
 int BPF_KPROBE(kprobe_mutex_lock, struct mutex *lock)
 {
-	return mutex_try((__u64)lock);
+	return mutex_try((__u64)lock, 0);
 }
 
 SEC("kretprobe/mutex_lock")
 int BPF_KRETPROBE(kretprobe_mutex_lock)
 {
-	return mutex_acquired();
+	return mutex_acquired(0);
 }
 
 SEC("kprobe/mutex_unlock")
 int BPF_KPROBE(kprobe_mutex_unlock, struct mutex *lock)
+{
+	return mutex_release((__u64)lock);
+}
+
+SEC("fentry")
+int fentry_spin_lock(unsigned long long *ctx)
+{
+	return mutex_try(ctx[0], 1);
+}
+
+SEC("fexit")
+int fexit_spin_lock(unsigned long long *ctx)
+{
+	return mutex_acquired(1);
+}
+
+SEC("fentry")
+int fentry_spin_unlock(unsigned long long *ctx)
+{
+	return mutex_release(ctx[0]);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_spin_lock, void *lock)
+{
+	return mutex_try((__u64)lock, 1);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kretprobe_spin_lock)
+{
+	return mutex_acquired(1);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_spin_unlock, void *lock)
 {
 	return mutex_release((__u64)lock);
 }

@@ -82,12 +82,29 @@ static const struct func_def catalogue[] = {
 	{ "arm_smmu_atc_inv_master", "inv", 0, 0, NULL },
 	{ "arm_smmu_domain_inv_range", "inv", KVER(7, 1), 0, NULL },
 	/* SVA and PASID entry points (need CONFIG_ARM_SMMU_V3_SVA) */
+	{ "iommu_sva_bind_device", "core", 0, 0, NULL },
+	{ "iommu_sva_unbind_device", "core", 0, 0, NULL },
 	{ "arm_smmu_sva_bind", "sva", 0, KVER(6, 6), NULL },
+	{ "arm_smmu_sva_unbind", "sva", 0, KVER(6, 6), NULL },
 	{ "arm_smmu_sva_set_dev_pasid", "sva", KVER(6, 6), 0, NULL },
 	{ "arm_smmu_set_pasid", "sva", KVER(6, 10), 0, NULL },
 	{ "arm_smmu_remove_dev_pasid", "sva", KVER(6, 6), 0, NULL },
 	{ "__arm_smmu_sva_bind", "sva", 0, KVER(6, 10),
 	  "arm_smmu_sva_bind,arm_smmu_sva_set_dev_pasid" },
+	{ "arm_smmu_mmu_notifier_get", "sva", 0, KVER(6, 10),
+	  "arm_smmu_sva_bind,arm_smmu_sva_set_dev_pasid", true },
+	{ "arm_smmu_mmu_notifier_put", "sva", 0, KVER(6, 10),
+	  "arm_smmu_sva_unbind,arm_smmu_remove_dev_pasid", true },
+	{ "arm_smmu_remove_master_domain", "sva", KVER(6, 10), 0,
+	  "arm_smmu_remove_dev_pasid,arm_smmu_attach_commit", true },
+	{ "arm_smmu_master_enable_sva", "sva", 0, 0, NULL, true },
+	{ "arm_smmu_master_disable_sva", "sva", 0, 0, NULL, true },
+	/* iommu core around the PASID path (group->mutex is taken here) */
+	{ "iommu_attach_device_pasid", "core", KVER(6, 2), 0, NULL, true },
+	{ "iommu_detach_device_pasid", "core", KVER(6, 2), 0, NULL, true },
+	{ "iommu_dev_enable_feature", "core", 0, 0, NULL, true },
+	{ "iommu_dev_disable_feature", "core", 0, 0, NULL, true },
+	{ "iommu_group_for_each_dev", "core", 0, 0, NULL, true },
 	/* DMA API path: hot, opt-in */
 	{ "arm_smmu_map_pages", "map", 0, 0, NULL, true },
 	{ "arm_smmu_unmap_pages", "map", 0, 0, NULL, true },
@@ -132,9 +149,27 @@ static const struct {
 	{ 0x44, "RESUME" }, { 0x46, "CMD_SYNC" },
 };
 
-/* Lock indices shared with smmutrace.bpf.c. */
+/* Lock indices shared with smmutrace.bpf.c (SMMUTRACE_LOCK_*). */
 static const char *const lock_names[SMMUTRACE_MAX_LOCKS] = {
-	"arm_smmu_asid_lock", "init_mutex", NULL, NULL,
+	"arm_smmu_asid_lock", "init_mutex", "sva_lock", "iommu_sva_lock",
+	"group_mutex", "devices_lock", NULL, NULL,
+};
+
+/* The lock's class name in /proc/lock_stat (lockdep names it by its source). */
+static const char *const lock_stat_names[SMMUTRACE_MAX_LOCKS] = {
+	"arm_smmu_asid_lock", "&smmu_domain->init_mutex", "sva_lock",
+	"iommu_sva_lock", "&group->mutex", "&smmu_domain->devices_lock",
+	NULL, NULL,
+};
+
+/* Static locks: kallsyms data symbols (CONFIG_KALLSYMS_ALL). */
+static const struct {
+	int idx;
+	const char *sym;
+} static_locks[] = {
+	{ SMMUTRACE_LOCK_ASID, "arm_smmu_asid_lock" },
+	{ SMMUTRACE_LOCK_SVA, "sva_lock" },
+	{ SMMUTRACE_LOCK_IOMMU_SVA, "iommu_sva_lock" },
 };
 
 /* --- options ----------------------------------------------------------- */
@@ -149,6 +184,8 @@ static struct env {
 	enum probe_mode probe;
 	int raw;		/* -1: auto (raw when short), 0, 1 */
 	bool locks;
+	bool lock_stat;
+	const char *join;	/* results file of a run to join, or NULL */
 	bool events;
 	bool verbose;
 	char **command;
@@ -185,6 +222,8 @@ enum {
 	OPT_RAW,
 	OPT_NO_RAW,
 	OPT_NO_LOCKS,
+	OPT_LOCK_STAT,
+	OPT_JOIN,
 };
 
 static const struct argp_option opts[] = {
@@ -193,6 +232,8 @@ static const struct argp_option opts[] = {
 	  "Catalogue functions to trace (default: all but the DMA map path)", 1 },
 	{ "pid", 'p', "PID", 0, "Only calls made by this process", 1 },
 	{ "no-locks", OPT_NO_LOCKS, NULL, 0, "Do not hook mutex_lock/unlock", 1 },
+	{ "lock-stat", OPT_LOCK_STAT, NULL, 0,
+	  "Clear /proc/lock_stat when tracing begins, read it at the end and cross-check the lock holds", 1 },
 	{ "list", 'l', NULL, 0, "Resolve and print the catalogue, then exit", 1 },
 	{ NULL, 0, NULL, 0, "How:", 2 },
 	{ "duration", 'd', "SECONDS", 0,
@@ -204,6 +245,8 @@ static const struct argp_option opts[] = {
 	  "In-kernel histograms only (default for -d over 10 s)", 2 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "output", 'o', "FILE", 0, "Write a results file too", 3 },
+	{ "join", OPT_JOIN, "RUN.results", 0,
+	  "After tracing, add per-op breakdown series (CD write, CMD_SYNC, TLBI time and syncs per op) to this smmubench run results file (implies --raw)", 3 },
 	{ "events", 'e', NULL, 0,
 	  "List every cmdlist call: commands, sync, caller (implies --raw)", 3 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 3 },
@@ -276,6 +319,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_NO_LOCKS:
 		env.locks = false;
 		break;
+	case OPT_LOCK_STAT:
+		env.lock_stat = true;
+		break;
+	case OPT_JOIN:
+		env.join = arg;
+		break;
 	case ARGP_KEY_ARGS:
 		env.command = state->argv + state->next;
 		break;
@@ -334,13 +383,26 @@ struct tracer {
 	int fentry_err;
 	uint64_t v3_lo, v3_hi;	/* span of the v3 anchors, 0: none found */
 	uint64_t lock_addr[SMMUTRACE_MAX_LOCKS];
-	char lock_method[SMMUTRACE_MAX_LOCKS][160];
+	char lock_method[SMMUTRACE_MAX_LOCKS][256];
+	bool lock_traced[SMMUTRACE_MAX_LOCKS];
+	char lock_learned_in[SMMUTRACE_MAX_LOCKS][160];	/* functions, comma list */
 	bool cmdq_has_cmdq;
-	int attach_slot;
 	int learn_slot;		/* finalise_s1, to learn the asid lock, or -1 */
 	uint64_t kdata_lo, kdata_hi;
-	uint64_t dom_to_init_mutex;
-	struct bpf_link *lock_links[5];
+	/* v3 struct arm_smmu_domain: offsets of domain, init_mutex, devices_lock */
+	long dom_off, init_off, devl_off;
+	int v3_dom_id;		/* its BTF id, 0: not found */
+	const char *mutex_fn;	/* mutex_lock or mutex_lock_nested */
+	bool spin_hooks;	/* _raw_spin_lock_irqsave & co are functions */
+	struct smmutrace_learn learn[SMMUTRACE_MAX_SLOTS][SMMUTRACE_LEARN_PER_SLOT];
+	struct bpf_link *lock_links[8];
+	bool lock_stat;		/* --lock-stat: clear and read /proc/lock_stat */
+	struct lockstat_row {
+		bool found;
+		uint64_t acq;
+		double hold_us;
+		uint64_t contentions;
+	} lockstat[SMMUTRACE_MAX_LOCKS];
 	bool locks_attached;
 	bool contention;	/* lock:contention_* tracepoints attached */
 	struct sample_vec cmdq_raw;
@@ -499,8 +561,8 @@ static void resolve_func(struct tracer *t, struct func *f)
 		}
 		f->state = RES_INLINED;
 		snprintf(f->note, sizeof(f->note), "inlined: not traceable");
-		if (!strcmp(d->area, "sva") && !ksyms__find_all(t->ks,
-						"arm_smmu_sva_notifier_synchronize", c, 1))
+		if ((!strcmp(d->area, "sva") || !strncmp(d->name, "iommu_sva_", 10)) &&
+		    !ksyms__find_all(t->ks, "arm_smmu_sva_notifier_synchronize", c, 1))
 			snprintf(f->note, sizeof(f->note),
 				 "absent: CONFIG_ARM_SMMU_V3_SVA is off");
 		if (!d->callers)
@@ -612,24 +674,27 @@ static int select_funcs(struct tracer *t)
 	return err;
 }
 
-/* Finds the v3 struct arm_smmu_domain (the v2 one has no devices_lock). */
-static int init_mutex_offset(const struct btf *btf, uint64_t *off)
+/*
+ * Finds the v3 struct arm_smmu_domain (the v2 one has no devices_lock) and
+ * the offsets of its domain, init_mutex and devices_lock members.
+ */
+static int domain_offsets(struct tracer *t)
 {
-	int i, j, nr = btf__type_cnt(btf);
-	long dom = -1, mtx = -1, devl = -1;
+	int i, j, nr = btf__type_cnt(t->btf);
+	long dom, mtx, devl;
 	const struct btf_member *m;
 	const struct btf_type *tp;
 	const char *name;
 
 	for (i = 1; i < nr; i++) {
-		tp = btf__type_by_id(btf, i);
+		tp = btf__type_by_id(t->btf, i);
 		if (!btf_is_struct(tp) ||
-		    strcmp(btf__name_by_offset(btf, tp->name_off), "arm_smmu_domain"))
+		    strcmp(btf__name_by_offset(t->btf, tp->name_off), "arm_smmu_domain"))
 			continue;
 		dom = mtx = devl = -1;
 		m = btf_members(tp);
 		for (j = 0; j < btf_vlen(tp); j++, m++) {
-			name = btf__name_by_offset(btf, m->name_off);
+			name = btf__name_by_offset(t->btf, m->name_off);
 			if (!strcmp(name, "domain"))
 				dom = btf_member_bit_offset(tp, j) / 8;
 			else if (!strcmp(name, "init_mutex"))
@@ -637,12 +702,99 @@ static int init_mutex_offset(const struct btf *btf, uint64_t *off)
 			else if (!strcmp(name, "devices_lock"))
 				devl = btf_member_bit_offset(tp, j) / 8;
 		}
-		if (dom >= 0 && mtx >= 0 && devl >= 0) {
-			*off = (uint64_t)(mtx - dom);
+		if (dom >= 0 && devl >= 0) {
+			t->v3_dom_id = i;
+			t->dom_off = dom;
+			t->init_off = mtx;
+			t->devl_off = devl;
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+/* The struct a parameter points to: "" if it is no struct pointer. */
+static const char *param_struct(const struct btf *btf, __u32 type_id, int *sid)
+{
+	const struct btf_type *tp = btf__type_by_id(btf, type_id);
+
+	if (!tp || !btf_is_ptr(tp))
+		return "";
+	type_id = btf__resolve_type(btf, tp->type);
+	tp = btf__type_by_id(btf, type_id);
+	if (!tp || !btf_is_struct(tp))
+		return "";
+	*sid = type_id;
+	return btf__name_by_offset(btf, tp->name_off);
+}
+
+static void add_learn(struct tracer *t, const struct func *f, int arg,
+		      int kind, int idx, long off)
+{
+	struct smmutrace_learn *l = t->learn[f->slot];
+	char *in = t->lock_learned_in[idx];
+	size_t len = strlen(in);
+	int k;
+
+	for (k = 0; k < SMMUTRACE_LEARN_PER_SLOT; k++) {
+		if (l[k].kind != SMMUTRACE_LEARN_NONE)
+			continue;
+		l[k].kind = kind;
+		l[k].arg = arg;
+		l[k].idx = idx;
+		l[k].off = off;
+		if (!strstr(in, f->def->name))
+			snprintf(in + len, sizeof(t->lock_learned_in[idx]) - len,
+				 "%s%s", len ? "," : "", f->def->name);
+		return;
+	}
+}
+
+/*
+ * Lock addresses from the arguments of a traced function, by the types of
+ * its BTF prototype: a v3 arm_smmu_domain (or the iommu_domain inside it,
+ * in a v3 driver function) gives init_mutex and devices_lock; a struct
+ * device or iommu_group passed to the iommu core gives the group mutex.
+ * Clones are skipped (their arguments may be rewritten by the compiler).
+ */
+static void learn_rules(struct tracer *t, const struct func *f)
+{
+	const struct btf_type *tp;
+	const struct btf_param *prm;
+	bool core = !strcmp(f->def->area, "core");
+	const char *sn;
+	int id, i, sid = 0;
+
+	if (!name_is_exact(f->sym, f->def->name) || f->slot == SMMUTRACE_SLOT_CMDQ)
+		return;
+	id = btf__find_by_name_kind(t->btf, f->def->name, BTF_KIND_FUNC);
+	if (id < 0)
+		return;
+	tp = btf__type_by_id(t->btf, btf__type_by_id(t->btf, id)->type);
+	if (!tp || !btf_is_func_proto(tp))
+		return;
+	prm = btf_params(tp);
+	for (i = 0; i < btf_vlen(tp) && i < 5; i++, prm++) {
+		sid = 0;
+		sn = param_struct(t->btf, prm->type, &sid);
+		if (core && (!strcmp(sn, "device"))) {
+			add_learn(t, f, i, SMMUTRACE_LEARN_DEV_GROUP,
+				  SMMUTRACE_LOCK_GROUP, 0);
+		} else if (core && !strcmp(sn, "iommu_group")) {
+			add_learn(t, f, i, SMMUTRACE_LEARN_GROUP,
+				  SMMUTRACE_LOCK_GROUP, 0);
+		} else if (!core && t->v3_dom_id &&
+			   (sid == t->v3_dom_id || !strcmp(sn, "iommu_domain"))) {
+			long base = sid == t->v3_dom_id ? 0 : t->dom_off;
+
+			if (t->init_off >= 0)
+				add_learn(t, f, i, SMMUTRACE_LEARN_OFFSET,
+					  SMMUTRACE_LOCK_INIT_MUTEX, t->init_off - base);
+			if (t->spin_hooks)
+				add_learn(t, f, i, SMMUTRACE_LEARN_OFFSET,
+					  SMMUTRACE_LOCK_DEVICES, t->devl_off - base);
+		}
+	}
 }
 
 /* arm_smmu_cmdq_issue_cmdlist() gained a cmdq argument in 6.10. */
@@ -676,35 +828,103 @@ static void learn_asid_lock(struct tracer *t)
 	/* The image's data follows its text; 64 MiB bounds the image. */
 	t->kdata_lo = s->addr;
 	t->kdata_hi = s->addr + (64ULL << 20);
+	t->lock_traced[0] = true;
 	snprintf(t->lock_method[0], sizeof(t->lock_method[0]),
-		 "mutex_lock/unlock hooks, address learned: the first mutex arm_smmu_domain_finalise_s1 takes (no KALLSYMS_ALL)");
+		 "%s/mutex_unlock hooks, address learned: the first mutex arm_smmu_domain_finalise_s1 takes (no KALLSYMS_ALL)",
+		 t->mutex_fn);
+}
+
+/* Data symbols named @name in the kernel image (a static name may repeat). */
+static int data_syms(const struct ksyms *ks, const char *name, uint64_t *addr)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < ks->nr; i++) {
+		if (strcmp(ks->syms[i].name, name))
+			continue;
+		if (ks->syms[i].type == 't' || ks->syms[i].type == 'T')
+			continue;
+		*addr = ks->syms[i].addr;
+		n++;
+	}
+	return n;
 }
 
 static void resolve_locks(struct tracer *t)
 {
-	const struct ksym *s;
-	int err;
+	uint64_t addr = 0;
+	size_t k;
+	int i, n;
 
-	s = ksyms__get(t->ks, "arm_smmu_asid_lock");
-	if (s && s->addr) {
-		t->lock_addr[0] = s->addr;
-		snprintf(t->lock_method[0], sizeof(t->lock_method[0]),
-			 "mutex_lock/unlock hooks, address 0x%llx from kallsyms",
-			 (unsigned long long)s->addr);
-	} else {
-		learn_asid_lock(t);
+	for (k = 0; k < sizeof(static_locks) / sizeof(static_locks[0]); k++) {
+		i = static_locks[k].idx;
+		n = data_syms(t->ks, static_locks[k].sym, &addr);
+		if (n == 1 && addr) {
+			t->lock_addr[i] = addr;
+			t->lock_traced[i] = true;
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "%s/mutex_unlock hooks, address 0x%llx from kallsyms",
+				 t->mutex_fn, (unsigned long long)addr);
+		} else if (n > 1) {
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "not traced: %d data symbols named %s", n,
+				 static_locks[k].sym);
+		} else if (i == SMMUTRACE_LOCK_ASID) {
+			learn_asid_lock(t);
+		} else {
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "not traced: %s not in kallsyms (%s)", static_locks[k].sym,
+				 i == SMMUTRACE_LOCK_SVA && t->kver >= KVER(6, 19) ?
+				 "gone since 6.19" : "no CONFIG_KALLSYMS_ALL, or SVA off");
+		}
 	}
-	err = init_mutex_offset(t->btf, &t->dom_to_init_mutex);
-	if (err || t->attach_slot < 0) {
-		snprintf(t->lock_method[1], sizeof(t->lock_method[1]),
-			 "not traced: %s",
-			 err ? "no v3 struct arm_smmu_domain in BTF" :
-			 "arm_smmu_attach_dev (v3) not attached");
-		return;
+	if (!t->v3_dom_id) {
+		snprintf(t->lock_method[SMMUTRACE_LOCK_INIT_MUTEX],
+			 sizeof(t->lock_method[0]),
+			 "not traced: no v3 struct arm_smmu_domain in BTF");
+		snprintf(t->lock_method[SMMUTRACE_LOCK_DEVICES],
+			 sizeof(t->lock_method[0]),
+			 "not traced: no v3 struct arm_smmu_domain in BTF");
 	}
-	snprintf(t->lock_method[1], sizeof(t->lock_method[1]),
-		 "mutex_lock/unlock hooks, address = arm_smmu_attach_dev's domain %+lld (BTF)",
-		 (long long)t->dom_to_init_mutex);
+}
+
+/* After the slots are known: how each per-object lock is found. */
+static void describe_learned_locks(struct tracer *t)
+{
+	int i;
+
+	for (i = SMMUTRACE_LOCK_INIT_MUTEX; i <= SMMUTRACE_LOCK_DEVICES; i++) {
+		const char *in = t->lock_learned_in[i];
+
+		if (i == SMMUTRACE_LOCK_SVA || i == SMMUTRACE_LOCK_IOMMU_SVA)
+			continue;
+		if (t->lock_method[i][0] && !in[0])
+			continue;	/* already says why not */
+		if (!in[0]) {
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "not traced: %s",
+				 i == SMMUTRACE_LOCK_DEVICES && !t->spin_hooks ?
+				 "spin_lock_irqsave is inlined (no _raw_spin_lock_irqsave to hook)" :
+				 i == SMMUTRACE_LOCK_GROUP ?
+				 "no traced iommu core function with a device or group argument" :
+				 "no traced v3 function with a domain argument");
+			continue;
+		}
+		t->lock_traced[i] = true;
+		if (i == SMMUTRACE_LOCK_DEVICES)
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "_raw_spin_lock_irqsave/_raw_spin_unlock_irqrestore hooks, address = arm_smmu_domain %+ld (BTF), learned in %s",
+				 t->devl_off, in);
+		else if (i == SMMUTRACE_LOCK_GROUP)
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "%s/mutex_unlock hooks, address = &dev->iommu_group->mutex (CO-RE), learned in %s",
+				 t->mutex_fn, in);
+		else
+			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
+				 "%s/mutex_unlock hooks, address = arm_smmu_domain %+ld (BTF), learned in %s",
+				 t->mutex_fn, t->init_off, in);
+	}
 }
 
 /* --- attach ------------------------------------------------------------ */
@@ -739,8 +959,18 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 	size_t k;
 
 	set_autoload_all(skel, false);
-	t->attach_slot = -1;
 	t->learn_slot = -1;
+	/* lockdep (DEBUG_LOCK_ALLOC) turns mutex_lock into mutex_lock_nested */
+	t->mutex_fn = ksyms__find_all(t->ks, "mutex_lock", NULL, 0) ||
+		      !ksyms__find_all(t->ks, "mutex_lock_nested", NULL, 0) ?
+		      "mutex_lock" : "mutex_lock_nested";
+	t->spin_hooks = ksyms__find_all(t->ks, "_raw_spin_lock_irqsave", NULL, 0) &&
+			ksyms__find_all(t->ks, "_raw_spin_unlock_irqrestore", NULL, 0);
+	if (t->ftrace_funcs)
+		t->spin_hooks = t->spin_hooks &&
+			ftrace_funcs__has(t->ftrace_funcs, "_raw_spin_lock_irqsave") &&
+			ftrace_funcs__has(t->ftrace_funcs, "_raw_spin_unlock_irqrestore");
+	domain_offsets(t);
 	for (i = 0; i < t->nr_funcs; i++) {
 		f = &t->funcs[i];
 		if (f->state != RES_ATTACHED)
@@ -767,8 +997,8 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 			if (err)
 				return err;
 		}
-		if (!strcmp(f->def->name, "arm_smmu_attach_dev"))
-			t->attach_slot = f->slot;
+		if (env.locks)
+			learn_rules(t, f);
 		/* Before 6.10 (source) finalise_s1 locks the asid lock first. */
 		if (!strcmp(f->def->name, "arm_smmu_domain_finalise_s1") &&
 		    t->kver < KVER(6, 10))
@@ -778,13 +1008,13 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 	c.tgid = env.pid;
 	c.raw = env.raw == 1;
 	c.cmdq_has_cmdq = t->cmdq_has_cmdq;
-	c.attach_slot = t->attach_slot;
 	c.learn_asid_slot = -1;
 
-	if (env.locks)
+	if (env.locks) {
 		resolve_locks(t);
-	c.init_mutex = env.locks && t->attach_slot >= 0 && t->dom_to_init_mutex;
-	c.dom_to_init_mutex = t->dom_to_init_mutex;
+		describe_learned_locks(t);
+		memcpy(c.learn, t->learn, sizeof(c.learn));
+	}
 	if (env.locks && !t->lock_addr[0] && t->kdata_hi) {
 		c.learn_asid_slot = t->learn_slot;
 		c.kdata_lo = t->kdata_lo;
@@ -794,8 +1024,9 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 		c.static_lock[k] = env.locks ? t->lock_addr[k] : 0;
 	/* The skeleton types .rodata const volatile: writable until load. */
 	memcpy((void *)&skel->rodata->cfg, &c, sizeof(c));
-	t->locks_attached = env.locks &&
-		(t->lock_addr[0] || c.init_mutex || c.learn_asid_slot >= 0);
+	t->locks_attached = false;
+	for (k = 0; k < SMMUTRACE_MAX_LOCKS; k++)
+		t->locks_attached |= env.locks && t->lock_traced[k];
 	if (t->locks_attached) {
 		const char *fam = t->fentry_ok && env.probe != PROBE_KPROBE ?
 				  "fentry" : "kprobe";
@@ -805,14 +1036,36 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 				"btf_trace_contention_begin", BTF_KIND_TYPEDEF) > 0;
 		bpf_program__set_autoload(skel->progs.contention_begin, t->contention);
 		bpf_program__set_autoload(skel->progs.contention_end, t->contention);
+		bool spin = t->lock_traced[SMMUTRACE_LOCK_DEVICES];
+
 		if (!strcmp(fam, "fentry")) {
 			bpf_program__set_autoload(skel->progs.fentry_mutex_lock, true);
 			bpf_program__set_autoload(skel->progs.fexit_mutex_lock, true);
 			bpf_program__set_autoload(skel->progs.fentry_mutex_unlock, true);
+			err = bpf_program__set_attach_target(skel->progs.fentry_mutex_lock,
+							     0, t->mutex_fn);
+			err = err ?: bpf_program__set_attach_target(skel->progs.fexit_mutex_lock,
+								    0, t->mutex_fn);
+			bpf_program__set_autoload(skel->progs.fentry_spin_lock, spin);
+			bpf_program__set_autoload(skel->progs.fexit_spin_lock, spin);
+			bpf_program__set_autoload(skel->progs.fentry_spin_unlock, spin);
+			if (spin) {
+				err = err ?: bpf_program__set_attach_target(skel->progs.fentry_spin_lock,
+						0, "_raw_spin_lock_irqsave");
+				err = err ?: bpf_program__set_attach_target(skel->progs.fexit_spin_lock,
+						0, "_raw_spin_lock_irqsave");
+				err = err ?: bpf_program__set_attach_target(skel->progs.fentry_spin_unlock,
+						0, "_raw_spin_unlock_irqrestore");
+			}
+			if (err)
+				return err;
 		} else {
 			bpf_program__set_autoload(skel->progs.kprobe_mutex_lock, true);
 			bpf_program__set_autoload(skel->progs.kretprobe_mutex_lock, true);
 			bpf_program__set_autoload(skel->progs.kprobe_mutex_unlock, true);
+			bpf_program__set_autoload(skel->progs.kprobe_spin_lock, spin);
+			bpf_program__set_autoload(skel->progs.kretprobe_spin_lock, spin);
+			bpf_program__set_autoload(skel->progs.kprobe_spin_unlock, spin);
 		}
 	}
 	return 0;
@@ -854,20 +1107,35 @@ static int attach_func(struct smmutrace *skel, struct func *f)
 
 static int attach_locks(struct tracer *t, struct smmutrace *skel)
 {
-	struct bpf_program *progs[3];
-	int i, err;
+	static const char *const kfn[6] = {
+		NULL, NULL, "mutex_unlock", "_raw_spin_lock_irqsave",
+		"_raw_spin_lock_irqsave", "_raw_spin_unlock_irqrestore",
+	};
+	bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+	int i, nr = t->lock_traced[SMMUTRACE_LOCK_DEVICES] ? 6 : 3, err;
+	struct bpf_program *progs[6];
 
-	if (t->fentry_ok && env.probe != PROBE_KPROBE) {
+	if (fentry) {
 		progs[0] = skel->progs.fentry_mutex_lock;
 		progs[1] = skel->progs.fexit_mutex_lock;
 		progs[2] = skel->progs.fentry_mutex_unlock;
+		progs[3] = skel->progs.fentry_spin_lock;
+		progs[4] = skel->progs.fexit_spin_lock;
+		progs[5] = skel->progs.fentry_spin_unlock;
 	} else {
 		progs[0] = skel->progs.kprobe_mutex_lock;
 		progs[1] = skel->progs.kretprobe_mutex_lock;
 		progs[2] = skel->progs.kprobe_mutex_unlock;
+		progs[3] = skel->progs.kprobe_spin_lock;
+		progs[4] = skel->progs.kretprobe_spin_lock;
+		progs[5] = skel->progs.kprobe_spin_unlock;
 	}
-	for (i = 0; i < 3; i++) {
-		t->lock_links[i] = bpf_program__attach(progs[i]);
+	for (i = 0; i < nr; i++) {
+		if (fentry)
+			t->lock_links[i] = bpf_program__attach(progs[i]);
+		else
+			t->lock_links[i] = bpf_program__attach_kprobe(progs[i],
+					i == 1 || i == 4, kfn[i] ? kfn[i] : t->mutex_fn);
 		err = libbpf_get_error(t->lock_links[i]);
 		if (err) {
 			t->lock_links[i] = NULL;
@@ -878,14 +1146,14 @@ static int attach_locks(struct tracer *t, struct smmutrace *skel)
 	}
 	if (!t->contention)
 		return 0;
-	t->lock_links[3] = bpf_program__attach(skel->progs.contention_begin);
-	t->lock_links[4] = bpf_program__attach(skel->progs.contention_end);
-	if (libbpf_get_error(t->lock_links[3]) || libbpf_get_error(t->lock_links[4])) {
+	t->lock_links[6] = bpf_program__attach(skel->progs.contention_begin);
+	t->lock_links[7] = bpf_program__attach(skel->progs.contention_end);
+	if (libbpf_get_error(t->lock_links[6]) || libbpf_get_error(t->lock_links[7])) {
 		/* lock times stand without it; say so in the output */
-		if (libbpf_get_error(t->lock_links[3]))
-			t->lock_links[3] = NULL;
-		if (libbpf_get_error(t->lock_links[4]))
-			t->lock_links[4] = NULL;
+		if (libbpf_get_error(t->lock_links[6]))
+			t->lock_links[6] = NULL;
+		if (libbpf_get_error(t->lock_links[7]))
+			t->lock_links[7] = NULL;
 		t->contention = false;
 	}
 	return 0;
@@ -901,7 +1169,7 @@ static void detach_all(struct tracer *t)
 			t->funcs[i].links[k] = NULL;
 		}
 	}
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 8; i++) {
 		bpf_link__destroy(t->lock_links[i]);
 		t->lock_links[i] = NULL;
 	}
@@ -1147,6 +1415,142 @@ static void print_events(const struct tracer *t)
 	}
 }
 
+/* Lock holds by the innermost traced function the lock was taken in. */
+static void print_takers(const struct tracer *t, const struct smmutrace *skel)
+{
+	const struct smmutrace__bss *b = skel->bss;
+	char tot[16], syn[16];
+	bool head = false;
+	int i, s;
+
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		for (s = 0; s < SMMUTRACE_MAX_SLOTS; s++) {
+			const struct smmutrace_taker_stat *ts = &b->taker_stats[i][s];
+
+			if (!lock_names[i] || !ts->holds)
+				continue;
+			if (!head) {
+				printf("\n%-20s %-34s %8s %9s %7s %9s\n", "LOCK",
+				       "TAKEN INSIDE (innermost traced)", "HOLDS",
+				       "HOLD", "SYNCS", "SYNCTIME");
+				head = true;
+			}
+			fmt_ns(tot, sizeof(tot), ts->hold_ns);
+			fmt_ns(syn, sizeof(syn), ts->sync_ns);
+			printf("%-20s %-34s %8llu %9s %7llu %9s\n", lock_names[i],
+			       slot_func(t, s), (unsigned long long)ts->holds, tot,
+			       (unsigned long long)ts->sync_calls, syn);
+		}
+	}
+}
+
+static void print_lock_methods(const struct tracer *t)
+{
+	int i;
+
+	printf("\n%-20s %s\n", "LOCK", "METHOD");
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		if (lock_names[i])
+			printf("%-20s %s\n", lock_names[i], t->lock_method[i]);
+	}
+}
+
+/* --- /proc/lock_stat as an oracle -------------------------------------- */
+
+#define LOCK_STAT_PATH	"/proc/lock_stat"
+
+static int lock_stat_clear(void)
+{
+	FILE *f = fopen(LOCK_STAT_PATH, "w");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs("0\n", f) == EOF)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * One line per lock class: "name: con-bounces contentions waittime-min
+ * -max -total -avg acq-bounces acquisitions holdtime-min -max -total -avg",
+ * times in microseconds with two decimals. Read-write locks have -R/-W
+ * lines; the locks here are mutexes and a spinlock: one line each.
+ */
+static int lock_stat_read(struct tracer *t)
+{
+	char line[1024], name[256];
+	double v[12];
+	FILE *f;
+	int i;
+
+	f = fopen(LOCK_STAT_PATH, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strstr(line, ": ");
+		char *p = line;
+
+		if (!colon)
+			continue;
+		while (*p == ' ')
+			p++;
+		if (colon - p <= 0 || (size_t)(colon - p) >= sizeof(name))
+			continue;
+		memcpy(name, p, colon - p);
+		name[colon - p] = 0;
+		if (sscanf(colon + 1, "%lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+			   &v[8], &v[9], &v[10], &v[11]) != 12)
+			continue;
+		for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+			if (!lock_stat_names[i] || strcmp(name, lock_stat_names[i]))
+				continue;
+			t->lockstat[i].found = true;
+			t->lockstat[i].contentions = (uint64_t)v[1];
+			t->lockstat[i].acq = (uint64_t)v[7];
+			t->lockstat[i].hold_us = v[10];
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static void print_lock_stat(const struct tracer *t, const struct smmutrace *skel)
+{
+	const struct smmutrace__bss *b = skel->bss;
+	int i;
+
+	printf("\nLOCK_STAT CROSS-CHECK (/proc/lock_stat cleared when tracing began, read when it ended; holdtime in us)\n");
+	printf("%-20s %-28s %8s %8s %12s %12s %10s %9s %8s %6s\n", "LOCK",
+	       "LOCK_STAT CLASS", "ACQ(LS)", "HOLDS", "HOLD(LS)us", "HOLDus",
+	       "DIFFus", "DIFF/HOLD", "CONT(LS)", "CONT");
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		const struct smmutrace_lock_stat *ls = &b->lock_stats[i];
+		double us = ls->hold_ns / 1e3, d;
+
+		if (!lock_names[i] || !t->lock_traced[i])
+			continue;
+		if (!t->lockstat[i].found) {
+			printf("%-20s %-28s %8s %8llu %12s %12.2f %10s %9s\n",
+			       lock_names[i], lock_stat_names[i], "-",
+			       (unsigned long long)ls->acquired, "-", us, "-", "-");
+			continue;
+		}
+		d = t->lockstat[i].hold_us - us;
+		printf("%-20s %-28s %8llu %8llu %12.2f %12.2f %10.2f %9.2f %8llu %6llu\n",
+		       lock_names[i], lock_stat_names[i],
+		       (unsigned long long)t->lockstat[i].acq,
+		       (unsigned long long)ls->acquired, t->lockstat[i].hold_us,
+		       us, d, ls->acquired ? d / ls->acquired : 0.0,
+		       (unsigned long long)t->lockstat[i].contentions,
+		       (unsigned long long)ls->contended);
+	}
+	printf("(lock_stat counts every acquisition of the class, the tracer the holds begun inside traced functions: they match when only the traced path takes the lock. lock_stat's hold begins in lockdep's __lock_acquire, before the lock is taken and before the return probe, and ends in lock_release, after the unlock probe: DIFF is >= 0 and is the probes' and lockdep's cost per hold. CONT: lock:contention_begin/end pairs, which lockdep kernels emit on every mutex acquisition (no fast path); lock_stat counts real contentions)\n");
+}
+
 struct pcts {
 	uint64_t count, p50, p99, max, sum;
 	bool from_hist;
@@ -1240,6 +1644,10 @@ static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 
 			if (!lock_names[i])
 				continue;
+			if (!t->lock_traced[i]) {
+				printf("%-20s %s\n", lock_names[i], t->lock_method[i]);
+				continue;
+			}
 			fmt_ns(tot, sizeof(tot), ls->hold_ns);
 			fmt_ns(mx, sizeof(mx), ls->max_hold_ns);
 			fmt_ns(p99, sizeof(p99), ls->wait_ns);
@@ -1254,21 +1662,23 @@ static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 		}
 		printf("(HOLD, WAIT, CONTWAIT, SYNCTIME are totals; WAIT is mutex_lock() entry to return, CONTWAIT the slow path between lock:contention_begin/end%s)\n",
 		       t->contention ? "" : ": not available here");
-		printf("%-20s %s\n", "devices_lock",
-		       "not traced: spin_lock_irqsave is inlined (no function to hook)");
+		print_takers(t, skel);
+		if (t->lock_stat)
+			print_lock_stat(t, skel);
 	}
 
 	for (i = 0; i < SMMUTRACE_MAX_SLOTS; i++) {
 		start_fail += b->slot_stats[i].start_fail;
 		no_entry += b->slot_stats[i].no_entry;
 	}
-	printf("\nLosses: ring buffer %llu, user %llu, start map %llu, exits without entry %llu, cmdq state %llu, cmdq read %llu, truncated batches %llu, lock state %llu\n",
+	printf("\nLosses: ring buffer %llu, user %llu, start map %llu, exits without entry %llu, cmdq state %llu, cmdq read %llu, truncated batches %llu, lock state %llu, lock returns missed %llu\n",
 	       (unsigned long long)b->rb_drops, (unsigned long long)user_drops,
 	       (unsigned long long)start_fail, (unsigned long long)no_entry,
 	       (unsigned long long)b->cmdq_state_fail,
 	       (unsigned long long)b->cmdq_read_fail,
 	       (unsigned long long)b->cmdq_truncated,
-	       (unsigned long long)b->lock_state_fail);
+	       (unsigned long long)b->lock_state_fail,
+	       (unsigned long long)b->lock_try_stale);
 }
 
 static int add_hist_series(struct sb_series *s, const __u64 *row)
@@ -1316,6 +1726,7 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 	uint64_t total = 0;
 	int i, err;
 	size_t len = 0;
+	int k;
 
 	r = sb_results__new();
 	if (!r)
@@ -1420,7 +1831,7 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 
 		if (!lock_names[i])
 			continue;
-		traced = !strncmp(t->lock_method[i], "mutex", 5);
+		traced = t->lock_traced[i];
 		snprintf(name, sizeof(name), "lock.%s.method", lock_names[i]);
 		err = sb_results__set_meta(r, name, "%s", t->lock_method[i]);
 		snprintf(name, sizeof(name), "lock.%s.holds", lock_names[i]);
@@ -1429,6 +1840,29 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 			continue;
 		}
 		err = err ?: sb_results__set_counter(r, name, ls->acquired);
+		snprintf(name, sizeof(name), "lock.%s.hold_ns", lock_names[i]);
+		err = err ?: sb_results__set_counter(r, name, ls->hold_ns);
+		if (t->lock_stat && t->lockstat[i].found) {
+			snprintf(name, sizeof(name), "lockstat.%s.acquisitions",
+				 lock_names[i]);
+			err = err ?: sb_results__set_counter(r, name, t->lockstat[i].acq);
+			snprintf(name, sizeof(name), "lockstat.%s.hold_ns",
+				 lock_names[i]);
+			err = err ?: sb_results__set_counter(r, name,
+					(uint64_t)(t->lockstat[i].hold_us * 1e3 + 0.5));
+		}
+		for (k = 0; k < SMMUTRACE_MAX_SLOTS && !err; k++) {
+			const struct smmutrace_taker_stat *ts = &b->taker_stats[i][k];
+
+			if (!ts->holds)
+				continue;
+			snprintf(name, sizeof(name), "lock.%s.in.%s.holds",
+				 lock_names[i], slot_func(t, k));
+			err = sb_results__set_counter(r, name, ts->holds);
+			snprintf(name, sizeof(name), "lock.%s.in.%s.sync_calls",
+				 lock_names[i], slot_func(t, k));
+			err = err ?: sb_results__set_counter(r, name, ts->sync_calls);
+		}
 		snprintf(name, sizeof(name), "lock.%s.sync_ns", lock_names[i]);
 		err = err ?: sb_results__set_counter(r, name, ls->sync_ns);
 		snprintf(name, sizeof(name), "lock.%s.sync_calls", lock_names[i]);
@@ -1454,7 +1888,6 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 		else if (!err)
 			err = add_hist_series(s, b->hist[SMMUTRACE_HIST_LOCK + i]);
 	}
-	err = err ?: sb_results__set_counter_unsupported(r, "lock.devices_lock.holds");
 	err = err ?: sb_results__set_counter(r, "drops.ringbuf", b->rb_drops);
 	err = err ?: sb_results__set_counter(r, "drops.user", user_drops);
 	err = err ?: sb_results__set_counter(r, "drops.cmdq_state", b->cmdq_state_fail);
@@ -1462,6 +1895,7 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 	err = err ?: sb_results__set_counter(r, "drops.cmdq_truncated", b->cmdq_truncated);
 	err = err ?: sb_results__set_counter(r, "drops.lock_state", b->lock_state_fail);
 	err = err ?: sb_results__set_counter(r, "drops.path", b->path_fail);
+	err = err ?: sb_results__set_counter(r, "drops.lock_try_stale", b->lock_try_stale);
 	if (!err) {
 		uint64_t sf = 0, ne = 0;
 
@@ -1478,6 +1912,235 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 			strerror(-err));
 	sb_results__free(r);
 	return err;
+}
+
+/* --- joining to a run's ops -------------------------------------------- */
+
+/*
+ * Each sample of a run's op.<name> series (SB_KIND_OP) carries its start
+ * (ktime, the clock of bpf_ktime_get_ns), its latency and its thread index.
+ * The tracer's records of the thread that ran the op and lie inside
+ * [start, start + latency] belong to it. The thread index is mapped to a
+ * kernel thread id with the run's meta thread_pids when it has them (the
+ * module's kthreads); else (ops run in the run's own processes, e.g. bind)
+ * by vote: the tid whose traced calls fall inside the most ops of that
+ * thread index (a contended op's window may also hold another thread's
+ * calls, but only its own thread's calls are inside every one of them).
+ */
+#define JOIN_MAX_THREADS 256
+
+static bool ev_inside(const struct smmutrace_event *e, uint64_t lo, uint64_t hi)
+{
+	return e->start_ns >= lo && e->start_ns + e->dur_ns <= hi;
+}
+
+static bool is_cd_write(const struct tracer *t, int slot)
+{
+	const char *n = slot_func(t, slot);
+
+	return !strcmp(n, "arm_smmu_write_ctx_desc") ||
+	       !strcmp(n, "arm_smmu_write_cd_entry");
+}
+
+static bool cmdq_has_tlbi(const struct smmutrace_event *e)
+{
+	__u32 k;
+
+	for (k = 0; k < e->ncmds && k < SMMUTRACE_MAX_CMDS; k++) {
+		if (e->ops[k] >= 0x10 && e->ops[k] < 0x30)
+			return true;
+	}
+	return false;
+}
+
+static void join_tids(const struct tracer *t, const struct sb_series *op,
+		      uint32_t *tid_of, size_t nthreads)
+{
+	struct { uint32_t tid; uint64_t votes; } cand[JOIN_MAX_THREADS][4] = {};
+	size_t i, j, k, c;
+
+	for (i = 0; i < op->nr_samples; i++) {
+		const struct sb_sample *sm = &op->samples[i];
+		uint64_t hi = sm->start_ns + sm->value;
+		uint32_t seen[16];
+		size_t nseen = 0;
+
+		if (sm->thread >= nthreads || sm->start_ns == SB_NONE)
+			continue;
+		for (j = 0; j < (size_t)t->nr_funcs; j++) {
+			const struct sample_vec *v = &t->funcs[j].raw;
+
+			for (k = 0; k < v->nr; k++) {
+				const struct smmutrace_event *e = &v->ev[k];
+
+				if (!ev_inside(e, sm->start_ns, hi))
+					continue;
+				for (c = 0; c < nseen && seen[c] != e->tid; c++)
+					;
+				if (c < nseen || nseen == 16)
+					continue;
+				seen[nseen++] = e->tid;
+			}
+		}
+		for (c = 0; c < nseen; c++) {
+			for (k = 0; k < 4; k++) {
+				if (cand[sm->thread][k].tid == seen[c] ||
+				    !cand[sm->thread][k].votes) {
+					cand[sm->thread][k].tid = seen[c];
+					cand[sm->thread][k].votes++;
+					break;
+				}
+			}
+		}
+	}
+	for (i = 0; i < nthreads; i++) {
+		uint64_t best = 0;
+
+		for (k = 0; k < 4; k++) {
+			if (cand[i][k].votes > best) {
+				best = cand[i][k].votes;
+				tid_of[i] = cand[i][k].tid;
+			}
+		}
+	}
+}
+
+static int join_results(const struct tracer *t, const struct smmutrace *skel)
+{
+	static const char *const parts[] = { "cd_write", "cmd_sync", "tlbi", "syncs" };
+	uint32_t tid_of[JOIN_MAX_THREADS] = {};
+	struct sb_results *r = NULL;
+	const char *pids;
+	char err[256], name[SB_NAME_MAX];
+	size_t nthreads = 0, i, j, k, nops;
+	int p, err2 = 0;
+
+	if (sb_results__read(env.join, &r, err, sizeof(err))) {
+		fprintf(stderr, "smmubench trace: --join %s: %s\n", env.join, err);
+		return -EINVAL;
+	}
+	pids = sb_results__meta(r, "thread_pids");
+	if (pids && *pids) {
+		const char *q = pids;
+
+		while (*q && nthreads < JOIN_MAX_THREADS) {
+			tid_of[nthreads++] = strtoul(q, (char **)&q, 10);
+			if (*q == ',')
+				q++;
+			else
+				break;
+		}
+	}
+	printf("\nJOINED TO %s (thread ids from %s)\n", env.join,
+	       nthreads ? "meta thread_pids" : "the traced calls inside each op");
+	printf("%-14s %6s %8s %10s %10s %10s %8s\n", "OP", "OPS", "MATCHED",
+	       "CDWRITE", "CMD_SYNC", "TLBI", "SYNCS/OP");
+	nops = r->nr_series;
+	for (i = 0; i < nops && !err2; i++) {
+		const struct sb_series *op = &r->series[i];
+		struct sb_series *out[4];
+		uint64_t sum[4] = {}, matched = 0, smin = UINT64_MAX, smax = 0;
+		size_t nth = nthreads;
+		char c0[16], c1[16], c2[16];
+
+		if (op->kind != SB_KIND_OP || strncmp(op->name, "op.", 3) ||
+		    !op->nr_samples)
+			continue;
+		if (!nthreads) {
+			for (j = 0; j < op->nr_samples; j++) {
+				if (op->samples[j].thread != SB_NONE &&
+				    op->samples[j].thread + 1 > nth)
+					nth = op->samples[j].thread + 1;
+			}
+			if (nth > JOIN_MAX_THREADS)
+				nth = JOIN_MAX_THREADS;
+			memset(tid_of, 0, sizeof(tid_of));
+			join_tids(t, op, tid_of, nth);
+		}
+		for (p = 0; p < 4; p++) {
+			snprintf(name, sizeof(name), "trace.%s.%s", op->name + 3, parts[p]);
+			out[p] = sb_results__series(r, name, p == 3 ? "1" : "ns",
+						    p == 3 ? SB_KIND_COUNT :
+						    p == 1 ? SB_KIND_SYNC : SB_KIND_FUNC);
+			if (!out[p]) {
+				err2 = -ENOMEM;
+				break;
+			}
+		}
+		op = &r->series[i];	/* the table does not move, but be plain */
+		for (j = 0; j < op->nr_samples && !err2; j++) {
+			const struct sb_sample *sm = &op->samples[j];
+			uint64_t v[4] = {}, hi = sm->start_ns + sm->value;
+			bool any = false;
+			uint32_t tid;
+
+			if (sm->thread >= nth || sm->start_ns == SB_NONE)
+				continue;
+			tid = tid_of[sm->thread];
+			for (k = 0; k < (size_t)t->nr_funcs; k++) {
+				const struct func *f = &t->funcs[k];
+				size_t m;
+
+				if (f->state != RES_ATTACHED)
+					continue;
+				for (m = 0; m < f->raw.nr; m++) {
+					const struct smmutrace_event *e = &f->raw.ev[m];
+
+					if (e->tid != tid || !ev_inside(e, sm->start_ns, hi))
+						continue;
+					any = true;
+					if (is_cd_write(t, e->slot))
+						v[0] += e->dur_ns;
+				}
+			}
+			for (k = 0; k < t->cmdq_raw.nr; k++) {
+				const struct smmutrace_event *e = &t->cmdq_raw.ev[k];
+
+				if (e->tid != tid || !ev_inside(e, sm->start_ns, hi))
+					continue;
+				any = true;
+				if (e->sync) {
+					v[1] += e->dur_ns;
+					v[3]++;
+				}
+				if (cmdq_has_tlbi(e))
+					v[2] += e->dur_ns;
+			}
+			if (!any)
+				continue;
+			matched++;
+			for (p = 0; p < 4 && !err2; p++) {
+				struct sb_sample o = *sm;
+
+				o.value = v[p];
+				sum[p] += v[p];
+				err2 = sb_series__add(out[p], &o);
+			}
+			if (v[3] < smin)
+				smin = v[3];
+			if (v[3] > smax)
+				smax = v[3];
+		}
+		fmt_ns(c0, sizeof(c0), matched ? sum[0] / matched : 0);
+		fmt_ns(c1, sizeof(c1), matched ? sum[1] / matched : 0);
+		fmt_ns(c2, sizeof(c2), matched ? sum[2] / matched : 0);
+		printf("%-14s %6zu %8llu %10s %10s %10s %4llu..%llu\n", op->name,
+		       op->nr_samples, (unsigned long long)matched, c0, c1, c2,
+		       (unsigned long long)(matched ? smin : 0),
+		       (unsigned long long)smax);
+		snprintf(name, sizeof(name), "trace.%s.matched", op->name + 3);
+		err2 = err2 ?: sb_results__set_counter(r, name, matched);
+	}
+	printf("(CDWRITE, CMD_SYNC, TLBI: mean time per matched op of the CD-write function, of cmdlist calls ending in a CMD_SYNC, of cmdlist calls carrying a TLBI; SYNCS/OP: min..max)\n");
+	if (!err2 && skel->bss->rb_drops)
+		printf("warning: %llu records lost in the ring buffer: some ops are incomplete\n",
+		       (unsigned long long)skel->bss->rb_drops);
+	err2 = err2 ?: sb_results__write(r, env.join);
+	if (err2)
+		fprintf(stderr, "smmubench trace: --join %s: %s\n", env.join,
+			strerror(-err2));
+	sb_results__free(r);
+	return err2;
 }
 
 /* --- main -------------------------------------------------------------- */
@@ -1556,7 +2219,7 @@ int cmd_trace(int argc, char **argv)
 	err = argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL);
 	if (err)
 		return 2;
-	if (env.events)
+	if (env.events || env.join)
 		env.raw = 1;
 	if (env.raw < 0)
 		env.raw = !env.duration || env.duration <= 10;
@@ -1637,6 +2300,8 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (list_only) {
 		print_resolution(t, stdout);
+		if (env.locks)
+			print_lock_methods(t);
 		goto cleanup;
 	}
 	err = smmutrace__load(skel);
@@ -1681,6 +2346,15 @@ int cmd_trace(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	if (env.lock_stat) {
+		err = lock_stat_clear();
+		if (err) {
+			fprintf(stderr, "smmubench trace: --lock-stat: cannot clear %s: %s (needs CONFIG_LOCK_STAT)\n",
+				LOCK_STAT_PATH, strerror(-err));
+			goto cleanup;
+		}
+		t->lock_stat = true;
+	}
 	fflush(stdout);
 	t->t_start = now_ns();
 	if (env.duration)
@@ -1716,6 +2390,10 @@ int cmd_trace(int argc, char **argv)
 	}
 	t->t_end = now_ns();
 	detach_all(t);
+	if (t->lock_stat && lock_stat_read(t)) {
+		fprintf(stderr, "smmubench trace: cannot read %s\n", LOCK_STAT_PATH);
+		t->lock_stat = false;
+	}
 	if (skel->rodata->cfg.learn_asid_slot >= 0) {
 		if (skel->bss->learned_asid_lock)
 			snprintf(t->lock_method[0], sizeof(t->lock_method[0]),
@@ -1735,6 +2413,8 @@ int cmd_trace(int argc, char **argv)
 		print_events(t);
 	print_summary(t, skel);
 	if (env.output && write_results(t, skel))
+		err = -EIO;
+	if (env.join && join_results(t, skel))
 		err = -EIO;
 	if (child_rc > 0)
 		fprintf(stderr, "smmubench trace: COMMAND exited %d\n", child_rc);

@@ -13,15 +13,47 @@
  * latency slots bound to whatever function the front end picks.
  */
 #define SMMUTRACE_SLOT_CMDQ	0
-#define SMMUTRACE_MAX_SLOTS	24
+#define SMMUTRACE_MAX_SLOTS	32
 #define SMMUTRACE_MAX_SLOTS_POW2 32	/* for masks the verifier understands */
 
 /* Extra histogram rows after the function slots. */
 #define SMMUTRACE_HIST_SYNC	SMMUTRACE_MAX_SLOTS	/* cmdlist calls that end in CMD_SYNC */
 #define SMMUTRACE_HIST_LOCK	(SMMUTRACE_MAX_SLOTS + 1)	/* lock holds, one row per lock */
-#define SMMUTRACE_MAX_LOCKS	4
+#define SMMUTRACE_MAX_LOCKS	8
 #define SMMUTRACE_HIST_ROWS	(SMMUTRACE_HIST_LOCK + SMMUTRACE_MAX_LOCKS)
-#define SMMUTRACE_HIST_ROWS_POW2 32	/* rows allocated, >= SMMUTRACE_HIST_ROWS */
+#define SMMUTRACE_HIST_ROWS_POW2 64	/* rows allocated, >= SMMUTRACE_HIST_ROWS */
+
+/* Lock indices (names in the front end). */
+#define SMMUTRACE_LOCK_ASID		0	/* arm_smmu_asid_lock, static */
+#define SMMUTRACE_LOCK_INIT_MUTEX	1	/* arm_smmu_domain.init_mutex */
+#define SMMUTRACE_LOCK_SVA		2	/* sva_lock, static (<= 6.12) */
+#define SMMUTRACE_LOCK_IOMMU_SVA	3	/* iommu_sva_lock, static */
+#define SMMUTRACE_LOCK_GROUP		4	/* iommu_group.mutex */
+#define SMMUTRACE_LOCK_DEVICES		5	/* arm_smmu_domain.devices_lock (spin) */
+
+/* Nesting of traced functions remembered per thread (innermost = taker). */
+#define SMMUTRACE_PATH_DEPTH	8
+
+/*
+ * Lock addresses learned from a traced function's arguments, at its entry:
+ * up to two rules per slot, each "argument @arg, of kind @kind, gives lock
+ * @idx". The front end derives them from the function's BTF prototype.
+ */
+enum smmutrace_learn_kind {
+	SMMUTRACE_LEARN_NONE = 0,
+	SMMUTRACE_LEARN_OFFSET,		/* lock = arg + off (BTF offset) */
+	SMMUTRACE_LEARN_DEV_GROUP,	/* lock = &arg->iommu_group->mutex (CO-RE) */
+	SMMUTRACE_LEARN_GROUP,		/* lock = &arg->mutex (CO-RE) */
+};
+
+struct smmutrace_learn {
+	__u8 kind;			/* enum smmutrace_learn_kind */
+	__u8 arg;			/* 0-based argument */
+	__u8 idx;			/* lock index */
+	__u8 pad;
+	__s32 off;			/* SMMUTRACE_LEARN_OFFSET */
+};
+#define SMMUTRACE_LEARN_PER_SLOT	2
 
 /*
  * Log-linear histogram of nanoseconds: values below 8 get a bucket each;
@@ -81,14 +113,20 @@ struct smmutrace_lock_stat {
 	__u64 contended_ns;	/* time between them (slow path only) */
 };
 
+/* Holds of one lock by the innermost traced function that took it. */
+struct smmutrace_taker_stat {
+	__u64 holds;
+	__u64 hold_ns;
+	__u64 sync_calls;
+	__u64 sync_ns;
+};
+
 /* Settings of the BPF side, fixed by the front end between open and load. */
 struct smmutrace_cfg {
 	__u32 tgid;			/* 0: every process */
 	bool raw;			/* an event per call */
 	bool cmdq_has_cmdq;		/* cmdlist(smmu, cmdq, cmds, n, sync): 6.10+ */
-	bool init_mutex;		/* learn init_mutex at the v3 attach_dev */
-	__s32 attach_slot;		/* slot of the v3 arm_smmu_attach_dev, -1 */
-	__u64 dom_to_init_mutex;	/* iommu_domain -> init_mutex (v3 BTF) */
+	struct smmutrace_learn learn[SMMUTRACE_MAX_SLOTS][SMMUTRACE_LEARN_PER_SLOT];
 	__u64 static_lock[SMMUTRACE_MAX_LOCKS];	/* kallsyms addresses, 0: none */
 	/*
 	 * Without KALLSYMS_ALL (Debian's 6.1) arm_smmu_asid_lock is learned:
