@@ -7,6 +7,7 @@
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -19,6 +20,7 @@
 #define SB_IDR1_SSIDSIZE(idr1)	(((idr1) >> 6) & 0x1f)
 
 struct sb_run;
+struct sb_share;
 
 /* A device bound to the smmubench driver. Lives on sb_devs under sb_lock. */
 struct sb_dev {
@@ -26,11 +28,34 @@ struct sb_dev {
 	struct device *dev;
 	struct sb_run *run;		/* the run using it, or NULL */
 	unsigned int bind_users;	/* BIND calls in progress */
+	struct sb_share *share;		/* the shared domain holding it, or NULL */
+	/*
+	 * Users of IOMMU_DEV_FEAT_SVA (BINDs, pasid-attach runs): it is on
+	 * only while they last, since 6.1 refuses to attach (or give back
+	 * the default domain to) a master with SVA enabled.
+	 */
+	unsigned int sva_users;
 	bool sva_enabled;		/* IOMMU_DEV_FEAT_SVA turned on by us */
 	bool removing;			/* remove() is waiting for it */
 	bool smmuv3;			/* behind an arm-smmu-v3 instance */
 	u32 idr0, idr1;			/* that SMMU's ID registers */
 	char smmu_name[SMMUBENCH_NAME_LEN];
+};
+
+/*
+ * A domain the module shares between several masters for as long as a
+ * file asks (SMMUBENCH_IOC_SHARE_DOMAIN). The file's context holds one
+ * reference; remove() takes another while it dismantles the share.
+ */
+struct sb_share {
+	struct kref ref;
+	struct mutex lock;		/* serialises the teardown */
+	struct iommu_domain *domain;	/* NULL once torn down */
+	struct sb_dev *devs[SMMUBENCH_MAX_MASTERS];
+	u32 nr_devs;			/* claimed; under sb_lock */
+	u32 nr_attached;		/* devs[0..nr_attached) attached */
+	unsigned int bind_users;	/* BINDs on its devices; under sb_lock */
+	bool abort;			/* going away; set under sb_lock */
 };
 
 extern struct mutex sb_lock;
@@ -53,6 +78,7 @@ struct sb_ctx {
 	u64 total_iterations;
 	u64 start_ns;
 	u64 duration_ns;
+	struct sb_share *share;		/* SHARE_DOMAIN's; under lock */
 };
 
 /* smmubench_smmu.c */
@@ -64,6 +90,7 @@ int sb_check_device(struct sb_dev *sbd, char *reason);
 int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid,
 		   char *reason);
 u32 sb_kernel_flags(void);
+u32 sb_max_pasids(struct device *dev);
 struct iommu_domain *sb_domain_alloc(struct device *dev);
 void sb_domain_free(struct iommu_domain *domain);
 extern atomic64_t sb_live_domains;
@@ -77,5 +104,13 @@ long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg);
 void sb_ctx_free_samples(struct sb_ctx *ctx);
 struct sb_dev *sb_find_dev(const char *name);
 void sb_dev_abort_run(struct sb_dev *sbd);
+int sb_sva_get(struct sb_dev *sbd);
+void sb_sva_put(struct sb_dev *sbd);
+
+/* smmubench_share.c */
+long sb_ioctl_share(struct sb_ctx *ctx, void __user *arg);
+long sb_ioctl_unshare(struct sb_ctx *ctx, unsigned long arg);
+void sb_ctx_unshare(struct sb_ctx *ctx);
+void sb_dev_leave_share(struct sb_dev *sbd);
 
 #endif /* SMMUBENCH_INTERNAL_H */

@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "smmubench.h"
+#include "sbmodel.h"
 
 /* Protects sb_devs and every sb_dev's run, bind_users and removing. */
 DEFINE_MUTEX(sb_lock);
@@ -58,7 +59,8 @@ static int sb_probe(struct device *dev)
 
 static bool sb_dev_idle(struct sb_dev *sbd)
 {
-	return !READ_ONCE(sbd->run) && !READ_ONCE(sbd->bind_users);
+	return !READ_ONCE(sbd->run) && !READ_ONCE(sbd->bind_users) &&
+	       !READ_ONCE(sbd->share);
 }
 
 /*
@@ -75,6 +77,8 @@ static void sb_remove(struct device *dev)
 	sb_dev_abort_run(sbd);
 	mutex_unlock(&sb_lock);
 
+	/* A shared domain ends with any of its masters' binding. */
+	sb_dev_leave_share(sbd);
 	wait_event(sb_wq, sb_dev_idle(sbd));
 
 	mutex_lock(&sb_lock);
@@ -165,7 +169,7 @@ static void sb_fill_dev_info(struct sb_dev *sbd,
 		di->smmu_idr0 = sbd->idr0;
 		di->smmu_idr1 = sbd->idr1;
 	}
-	if (sbd->run || sbd->bind_users)
+	if (sbd->run || sbd->bind_users || sbd->share)
 		di->flags |= SMMUBENCH_DEV_BUSY;
 	domain = iommu_get_domain_for_dev(sbd->dev);
 	if (domain) {
@@ -319,6 +323,12 @@ static long sb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		WRITE_ONCE(ctx->stop, true);
 		return 0;
+	case SMMUBENCH_IOC_SHARE_DOMAIN:
+		return sb_ioctl_share(ctx, uarg);
+	case SMMUBENCH_IOC_UNSHARE_DOMAIN:
+		return sb_ioctl_unshare(ctx, arg);
+	case SMMUBENCH_IOC_MODEL_RUN:
+		return sbm_ioctl_model(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -343,6 +353,7 @@ static int sb_release(struct inode *inode, struct file *file)
 {
 	struct sb_ctx *ctx = file->private_data;
 
+	sb_ctx_unshare(ctx);
 	sb_ctx_free_samples(ctx);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);

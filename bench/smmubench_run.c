@@ -36,6 +36,7 @@ struct sb_thread {
 	u32 nr_devs;
 	struct iommu_domain *domain;	/* map, pasid-attach */
 	bool attached;			/* domain attached to devs[0] */
+	bool sva;			/* holds devs[0]'s SVA feature */
 	struct page *page;		/* map: the granule mapped over and over */
 	struct smmubench_sample *samples;
 	u64 nr_samples, cap_samples;
@@ -472,6 +473,12 @@ static int sb_claim_devs(struct sb_run *run, char *reason)
 			ret = -EBUSY;
 			break;
 		}
+		if (sbd->share) {
+			sb_reason(reason, "device %s busy: it is held in a shared domain (SMMUBENCH_IOC_SHARE_DOMAIN)",
+				  p->devices[i]);
+			ret = -EBUSY;
+			break;
+		}
 		ret = sb_check_device(sbd, reason);
 		if (!ret && p->workload == SMMUBENCH_WL_PASID_ATTACH)
 			ret = sb_check_pasid(sbd, p->workload, p->pasid, reason);
@@ -490,6 +497,13 @@ static int sb_claim_devs(struct sb_run *run, char *reason)
 
 static void sb_thread_teardown(struct sb_thread *t)
 {
+	/* Before the detach: 6.1 refuses to attach a master with SVA on. */
+	if (t->sva) {
+		mutex_lock(&sb_lock);
+		sb_sva_put(t->devs[0]);
+		mutex_unlock(&sb_lock);
+	}
+	t->sva = false;
 	if (t->attached)
 		iommu_detach_device(t->domain, t->devs[0]->dev);
 	t->attached = false;
@@ -499,6 +513,46 @@ static void sb_thread_teardown(struct sb_thread *t)
 	if (t->page)
 		__free_pages(t->page, get_order(t->run->p->granule_bytes));
 	t->page = NULL;
+}
+
+/*
+ * The IOMMU core calls the driver's set_dev_pasid only for a device with
+ * PASIDs (max_pasids > 0) and otherwise returns success having done
+ * nothing, so a run must never start without them. On a kernel with the
+ * test-only substream emulation, the core's count appears when SVA is
+ * enabled on the device: enable it for the run.
+ */
+static int sb_pasid_setup(struct sb_thread *t, char *reason)
+{
+	struct sb_dev *sbd = t->devs[0];
+	u32 pasid = t->run->p->pasid + t->idx;
+	u32 max;
+	int ret;
+
+	if (IS_ENABLED(CONFIG_ARM_SMMU_V3_EMULATED_SSID) &&
+	    !sb_max_pasids(sbd->dev)) {
+		mutex_lock(&sb_lock);
+		ret = sb_sva_get(sbd);
+		mutex_unlock(&sb_lock);
+		if (ret) {
+			sb_reason(reason, "cannot enable SVA on %s for its emulated PASIDs (%d)",
+				  dev_name(sbd->dev), ret);
+			return ret;
+		}
+		t->sva = true;
+	}
+	max = sb_max_pasids(sbd->dev);
+	if (!max) {
+		sb_reason(reason, "IOMMU core gives device %s no PASIDs (max_pasids=0)",
+			  dev_name(sbd->dev));
+		return -EOPNOTSUPP;
+	}
+	if (pasid >= max) {
+		sb_reason(reason, "PASID %u out of range: device %s has %u PASIDs",
+			  pasid, dev_name(sbd->dev), max);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int sb_thread_setup(struct sb_thread *t, char *reason)
@@ -548,6 +602,8 @@ static int sb_thread_setup(struct sb_thread *t, char *reason)
 		return ret;
 	}
 	t->attached = true;
+	if (p->workload == SMMUBENCH_WL_PASID_ATTACH)
+		return sb_pasid_setup(t, reason);
 	return 0;
 }
 
@@ -814,8 +870,8 @@ free_p:
 #define sb_sva_bind(dev, mm)	iommu_sva_bind_device(dev, mm)
 #endif
 
-static int sb_bind_loop(struct sb_dev *sbd, struct smmubench_bind *b,
-			struct smmubench_sample *s)
+static int sb_bind_loop(struct sb_dev *sbd, struct sb_share *share,
+			struct smmubench_bind *b, struct smmubench_sample *s)
 {
 	struct iommu_sva *handle;
 	u64 i, t0, t1;
@@ -823,6 +879,9 @@ static int sb_bind_loop(struct sb_dev *sbd, struct smmubench_bind *b,
 	for (i = 0; i < b->iterations; i++) {
 		if (fatal_signal_pending(current) || READ_ONCE(sbd->removing))
 			return -EINTR;
+		/* The shared domain is being dismantled: it waits for us. */
+		if (share && READ_ONCE(share->abort))
+			return -ENODEV;
 		t0 = ktime_get_ns();
 		handle = sb_sva_bind(sbd->dev, current->mm);
 		t1 = ktime_get_ns();
@@ -849,23 +908,42 @@ static int sb_bind_loop(struct sb_dev *sbd, struct smmubench_bind *b,
 	return 0;
 }
 
-/* Enables the SVA feature the first time; caller holds sb_lock. */
-static int sb_enable_sva(struct sb_dev *sbd)
+/*
+ * SVA is on while someone needs it: 6.1 refuses to attach a master with
+ * SVA enabled ("cannot attach - SVA enabled"), which includes giving it
+ * back its default domain, so a RUN or a shared domain after a BIND would
+ * fail. Caller holds sb_lock.
+ */
+int sb_sva_get(struct sb_dev *sbd)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
 	int ret;
 
-	if (sbd->sva_enabled)
-		return 0;
-	ret = iommu_dev_enable_feature(sbd->dev, IOMMU_DEV_FEAT_SVA);
-	if (ret)
-		return ret;
-	sbd->sva_enabled = true;
+	if (!sbd->sva_enabled) {
+		ret = iommu_dev_enable_feature(sbd->dev, IOMMU_DEV_FEAT_SVA);
+		if (ret)
+			return ret;
+		sbd->sva_enabled = true;
+	}
 #endif
+	sbd->sva_users++;
 	return 0;
 }
 
-static int sb_bind_claim(struct smmubench_bind *b, struct sb_dev **out)
+/* Caller holds sb_lock. If disabling fails, remove() tries again. */
+void sb_sva_put(struct sb_dev *sbd)
+{
+	if (WARN_ON_ONCE(!sbd->sva_users) || --sbd->sva_users)
+		return;
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
+	if (sbd->sva_enabled &&
+	    !iommu_dev_disable_feature(sbd->dev, IOMMU_DEV_FEAT_SVA))
+		sbd->sva_enabled = false;
+#endif
+}
+
+static int sb_bind_claim(struct smmubench_bind *b, struct sb_dev **out,
+			 struct sb_share **share_out)
 {
 	struct sb_dev *sbd;
 	int ret;
@@ -884,17 +962,28 @@ static int sb_bind_claim(struct smmubench_bind *b, struct sb_dev **out)
 		ret = -EBUSY;
 		goto unlock;
 	}
+	/* A shared device binds in the shared domain, unless it is ending. */
+	if (sbd->share && sbd->share->abort) {
+		sb_reason(b->reason, "device %s is leaving its shared domain",
+			  b->device);
+		ret = -ENODEV;
+		goto unlock;
+	}
 	ret = sb_check_device(sbd, b->reason);
 	if (!ret)
 		ret = sb_check_pasid(sbd, SMMUBENCH_WL_BIND, 0, b->reason);
 	if (!ret) {
-		ret = sb_enable_sva(sbd);
+		ret = sb_sva_get(sbd);
 		if (ret)
 			sb_reason(b->reason, "cannot enable SVA on %s (%d)",
 				  b->device, ret);
 	}
 	if (!ret) {
 		WRITE_ONCE(sbd->bind_users, sbd->bind_users + 1);
+		*share_out = sbd->share;
+		if (sbd->share)
+			WRITE_ONCE(sbd->share->bind_users,
+				   sbd->share->bind_users + 1);
 		*out = sbd;
 	}
 unlock:
@@ -902,10 +991,13 @@ unlock:
 	return ret;
 }
 
-static void sb_bind_unclaim(struct sb_dev *sbd)
+static void sb_bind_unclaim(struct sb_dev *sbd, struct sb_share *share)
 {
 	mutex_lock(&sb_lock);
+	sb_sva_put(sbd);
 	WRITE_ONCE(sbd->bind_users, sbd->bind_users - 1);
+	if (share)
+		WRITE_ONCE(share->bind_users, share->bind_users - 1);
 	mutex_unlock(&sb_lock);
 	wake_up_all(&sb_wq);
 }
@@ -939,6 +1031,7 @@ static int sb_validate_bind(struct smmubench_bind *b)
 long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg)
 {
 	struct smmubench_sample *samples = NULL;
+	struct sb_share *share = NULL;
 	struct smmubench_bind *b;
 	struct sb_dev *sbd;
 	long ret;
@@ -956,7 +1049,7 @@ long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg)
 	ret = sb_validate_bind(b);
 	if (ret)
 		goto copy_out;
-	ret = sb_bind_claim(b, &sbd);
+	ret = sb_bind_claim(b, &sbd, &share);
 	if (ret)
 		goto copy_out;
 	samples = kvmalloc_array(2 * b->iterations, sizeof(*samples),
@@ -967,17 +1060,21 @@ long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg)
 		ret = -ENOMEM;
 		goto unclaim;
 	}
-	ret = sb_bind_loop(sbd, b, samples);
+	ret = sb_bind_loop(sbd, share, b, samples);
 	if (ret) {
 		b->error = ret;
-		sb_reason(b->reason, "bind/unbind failed with %ld", ret);
+		if (share && READ_ONCE(share->abort))
+			sb_reason(b->reason, "the domain %s shared ended during the bind (a master was unbound from smmubench)",
+				  b->device);
+		else
+			sb_reason(b->reason, "bind/unbind failed with %ld", ret);
 	}
 	if (copy_to_user(u64_to_user_ptr(b->samples_ptr), samples,
 			 b->nr_samples * sizeof(*samples)))
 		ret = -EFAULT;
 	kvfree(samples);
 unclaim:
-	sb_bind_unclaim(sbd);
+	sb_bind_unclaim(sbd, share);
 copy_out:
 	if (copy_to_user(arg, b, sizeof(*b)))
 		ret = -EFAULT;

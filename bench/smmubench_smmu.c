@@ -130,7 +130,7 @@ int sb_check_device(struct sb_dev *sbd, char *reason)
 	return 0;
 }
 
-static u32 sb_max_pasids(struct device *dev)
+u32 sb_max_pasids(struct device *dev)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	return dev->iommu ? dev->iommu->max_pasids : 0;
@@ -190,9 +190,12 @@ int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid, char *reason)
 			  dev_name(sbd->dev));
 		bad = true;
 	}
-	/* With emulation the core's count appears once SVA is enabled. */
+	/*
+	 * With emulation the core's count appears once SVA is enabled, which
+	 * bind does and pasid-attach does for it (sb_pasid_setup).
+	 */
 	if (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0) && !max_pasids &&
-	    !(emulated && workload == SMMUBENCH_WL_BIND)) {
+	    !emulated) {
 		sb_reason(reason, "IOMMU core gives device %s no PASIDs (max_pasids=0)",
 			  dev_name(sbd->dev));
 		bad = true;

@@ -108,6 +108,9 @@ static const char run_doc[] =
 "                                  # map/unmap 2 MiB of 4 KiB pages\n"
 "    smmubench run -w map -d 0000:00:0a.0 -c 1 -l baseline -o base.results\n"
 "                                  # on CPU 1, labelled, named output\n"
+"    smmubench run -w bind -d 0000:00:0a.0,0000:00:0b.0 -m 2 -P 2 -n 100\n"
+"                                  # two masters share one domain for the\n"
+"                                  # run; 2 processes bind the first one\n"
 "\n"
 "The results file defaults to smmubench-WORKLOAD-YYYYmmdd-HHMMSS.results in\n"
 "the current folder. Exit status: 0 ok, 1 runtime error, 2 usage error.";
@@ -128,7 +131,8 @@ static const struct argp_option run_opts[] = {
 	{ "iterations", 'n', "N", 0,
 	  "Iterations per thread (default 1000)", 1 },
 	{ "duration", 'D', "S", 0, "Run for S seconds instead", 1 },
-	{ "masters", 'm', "M", 0, "attach: devices sharing a domain (default 1)", 1 },
+	{ "masters", 'm', "M", 0,
+	  "attach: devices sharing each domain; bind: the first M devices share one domain for the run and every binder binds the first (default 1)", 1 },
 	{ "size", 's', "B", 0, "map: bytes per map (K, M, G suffixes; default 4K)", 1 },
 	{ "granule", 'g', "B", 0, "map: page size (default 4K)", 1 },
 	{ "pasid", OPT_PASID, "K", 0, "pasid-attach: first PASID (default 1)", 1 },
@@ -251,8 +255,9 @@ static void check_env(struct argp_state *state, struct run_env *env)
 		argp_error(state, "give --iterations or --duration, not both");
 	if (!env->has_iterations && !env->has_duration)
 		env->iterations = DEFAULT_ITERATIONS;
-	if (env->has_masters && env->workload != SMMUBENCH_WL_ATTACH)
-		argp_error(state, "--masters applies to the attach workload only");
+	if (env->has_masters && env->workload != SMMUBENCH_WL_ATTACH &&
+	    env->workload != SMMUBENCH_WL_BIND)
+		argp_error(state, "--masters applies to the attach and bind workloads only");
 	if ((env->has_size || env->has_granule) && !map)
 		argp_error(state, "--size and --granule apply to the map workload only");
 	if (env->has_pasid && env->workload != SMMUBENCH_WL_PASID_ATTACH)
@@ -275,11 +280,18 @@ static void check_env(struct argp_state *state, struct run_env *env)
 	if (map && env->size / env->granule > SMMUBENCH_MAX_PAGES_PER_OP)
 		argp_error(state, "--size / --granule is above %d pages",
 			   SMMUBENCH_MAX_PAGES_PER_OP);
-	if ((uint64_t)env->threads * env->masters > env->nr_devices)
+	if (env->workload == SMMUBENCH_WL_BIND && env->masters > 1) {
+		/* Every binder binds the first master of the one domain. */
+		if (env->masters > env->nr_devices)
+			argp_error(state, "--masters %u needs %u devices, %u given",
+				   env->masters, env->masters, env->nr_devices);
+	} else if ((uint64_t)env->threads * env->masters > env->nr_devices) {
 		argp_error(state, "%u threads x %u masters need %u devices, %u given",
 			   env->threads, env->masters, env->threads * env->masters,
 			   env->nr_devices);
-	if (env->workload != SMMUBENCH_WL_ATTACH)
+	}
+	if (env->workload != SMMUBENCH_WL_ATTACH &&
+	    env->workload != SMMUBENCH_WL_BIND)
 		env->masters = 1;
 }
 
@@ -829,12 +841,18 @@ static void *bind_thread(void *arg)
 static uint32_t run_binders(struct binder *bt, uint32_t n)
 {
 	uint32_t i, started = 0;
+	int err;
 
 	for (i = 0; i < n; i++) {
-		bt[i].ret = -pthread_create(&bt[i].tid, NULL, bind_thread,
-					    &bt[i]);
-		if (bt[i].ret)
+		/*
+		 * Not into bt[i].ret: the thread may have finished and set
+		 * it before pthread_create() returns.
+		 */
+		err = pthread_create(&bt[i].tid, NULL, bind_thread, &bt[i]);
+		if (err) {
+			bt[i].ret = -err;
 			break;
+		}
 		started++;
 	}
 	for (i = 0; i < started; i++)
@@ -889,6 +907,33 @@ static void *shared_alloc(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/*
+ * --masters M: the first M devices become masters of one module-owned
+ * domain, held by @fd's context until UNSHARE or the last close, so the
+ * forked binders (which share @fd) all bind into it.
+ */
+static int share_domain(int fd, const struct run_env *env, char *err,
+			size_t errlen)
+{
+	struct smmubench_share_domain sd;
+	uint32_t i;
+
+	memset(&sd, 0, sizeof(sd));
+	sd.abi_version = SMMUBENCH_ABI_VERSION;
+	sd.nr_devices = env->masters;
+	for (i = 0; i < env->masters; i++)
+		snprintf(sd.devices[i], SMMUBENCH_NAME_LEN, "%s",
+			 env->claims[i].name);
+	if (!ioctl(fd, SMMUBENCH_IOC_SHARE_DOMAIN, &sd))
+		return 0;
+	if (errno == ENOTTY)
+		snprintf(err, errlen, "smmubench.ko has no SHARE_DOMAIN: rebuild the module");
+	else
+		snprintf(err, errlen, "sharing a domain between %u masters: %s",
+			 env->masters, sd.reason[0] ? sd.reason : strerror(errno));
+	return -errno;
+}
+
 static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 		   char *err, size_t errlen)
 {
@@ -904,11 +949,19 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 		ret = -ENOMEM;
 		goto unmap;
 	}
+	if (env->masters > 1) {
+		ret = share_domain(fd, env, err, errlen);
+		if (ret)
+			goto unmap;
+	}
 	for (i = 0; i < n; i++) {
 		bt[i].fd = fd;
 		bt[i].idx = i;
-		/* Thread t of every process binds device t. */
-		bt[i].dev = i % env->threads;
+		/*
+		 * Thread t of every process binds device t; with a shared
+		 * domain, every binder binds its first master.
+		 */
+		bt[i].dev = env->masters > 1 ? 0 : i % env->threads;
 		bt[i].env = env;
 		bt[i].samples = samples + i * per;
 		bt[i].ret = -ECHILD;	/* a binder that never ran */
@@ -926,6 +979,12 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 	}
 	for (i = 0; i < n && !ret; i++)
 		ret = add_samples(r, bt[i].samples, bt[i].b.nr_samples);
+	/* The masters go back to their default domains (close would too). */
+	if (env->masters > 1 && ioctl(fd, SMMUBENCH_IOC_UNSHARE_DOMAIN, 0) &&
+	    !ret) {
+		ret = -errno;
+		snprintf(err, errlen, "unsharing the domain: %s", strerror(errno));
+	}
 unmap:
 	if (ret && !err[0])
 		snprintf(err, errlen, "%s", strerror(-ret));

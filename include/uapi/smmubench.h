@@ -173,6 +173,25 @@ struct smmubench_progress {
 	__u64 reserved[4];
 };
 
+/*
+ * SHARE_DOMAIN: the file's context allocates one unmanaged paging domain
+ * and attaches every named device to it, so that they are masters of one
+ * domain (what a 6.1 PASID bind writes its CD into, master by master).
+ * The context holds them until UNSHARE_DOMAIN, close() of the last file
+ * reference, or the unbind of any of them; then each device goes back to
+ * its default domain and the domain is freed. One share per file. BIND
+ * may bind a shared device; RUN refuses it.
+ */
+struct smmubench_share_domain {
+	__u32 abi_version;
+	__u32 nr_devices;		/* in: 1..SMMUBENCH_MAX_MASTERS */
+	__u64 reserved[4];
+	char devices[SMMUBENCH_MAX_MASTERS][SMMUBENCH_NAME_LEN];
+	__s32 error;			/* out: -errno or 0 */
+	__u32 reserved0;
+	char reason[SMMUBENCH_REASON_LEN]; /* out: why it failed */
+};
+
 #define SMMUBENCH_IOC_MAGIC	0xB5
 #define SMMUBENCH_IOC_INFO	_IOWR(SMMUBENCH_IOC_MAGIC, 1, struct smmubench_info)
 #define SMMUBENCH_IOC_RUN	_IOWR(SMMUBENCH_IOC_MAGIC, 2, struct smmubench_run)
@@ -181,5 +200,77 @@ struct smmubench_progress {
 #define SMMUBENCH_IOC_BIND	_IOWR(SMMUBENCH_IOC_MAGIC, 4, struct smmubench_bind)
 #define SMMUBENCH_IOC_PROGRESS	_IOWR(SMMUBENCH_IOC_MAGIC, 5, struct smmubench_progress)
 #define SMMUBENCH_IOC_STOP	_IO(SMMUBENCH_IOC_MAGIC, 6)
+#define SMMUBENCH_IOC_SHARE_DOMAIN \
+	_IOWR(SMMUBENCH_IOC_MAGIC, 7, struct smmubench_share_domain)
+#define SMMUBENCH_IOC_UNSHARE_DOMAIN	_IO(SMMUBENCH_IOC_MAGIC, 8)
+
+/*
+ * MODEL_RUN: runs the model of the SVA CD-write lock placements
+ * (bench/model, docs/model.md) in the module with kernel locks, so that
+ * tracers see its locks as they see the driver's. Blocks until done.
+ */
+#define SMMUBENCH_MODEL_MAX_THREADS	16	/* binders, and attachers */
+#define SMMUBENCH_MODEL_MAX_MASTERS	16
+#define SMMUBENCH_MODEL_MAX_PASIDS	64	/* binders * processes */
+#define SMMUBENCH_MODEL_MAX_OPS		(1ULL << 24)	/* per binder */
+#define SMMUBENCH_MODEL_MAX_SERVICE_NS	1000000ULL	/* per command */
+#define SMMUBENCH_MODEL_TRACE_LEN	2048
+
+enum smmubench_model_placement {
+	SMMUBENCH_MODEL_SPLIT = 0,	/* v5: walk, drop lock, rollback walk */
+	SMMUBENCH_MODEL_WIDE = 1,	/* write and rollback in one section */
+	SMMUBENCH_MODEL_PER_MASTER = 2,	/* v6.8: bound master only */
+	SMMUBENCH_MODEL__MAX,
+};
+
+enum smmubench_model_dist {
+	SMMUBENCH_MODEL_DIST_CONST = 0,
+	SMMUBENCH_MODEL_DIST_UNIFORM = 1,	/* [0, 2 * mean] */
+	SMMUBENCH_MODEL_DIST__MAX,
+};
+
+/* Violation kinds, smmubench_model.violations[] */
+enum smmubench_model_violation {
+	SMMUBENCH_MODEL_V_STALE = 0,	/* CD for a PASID it is not bound to */
+	SMMUBENCH_MODEL_V_FAILED_LEFT = 1, /* a failed bind left a CD */
+	SMMUBENCH_MODEL_V_MISSING = 2,	/* a bound master lacks its CD */
+	SMMUBENCH_MODEL_V_ROLLBACK = 3,	/* rollback missed a written master */
+	SMMUBENCH_MODEL_V__MAX,
+};
+
+struct smmubench_model {
+	/* in */
+	__u32 abi_version;
+	__u32 placement;		/* SMMUBENCH_MODEL_* */
+	__u32 binders;			/* bind/unbind threads */
+	__u32 attachers;		/* attach/detach threads, may be 0 */
+	__u32 processes;		/* PASIDs per binder */
+	__u32 devices;			/* masters */
+	__u32 fail_ppm;			/* CD-write failures per million */
+	__u32 dist;			/* SMMUBENCH_MODEL_DIST_* */
+	__u64 ops;			/* bind + unbind ops per binder */
+	__u64 seed;
+	__u64 cmd_ns;			/* mean service time per command */
+	__u64 sync_ns;			/* mean service time of a CMD_SYNC */
+	__u64 observe_ns;		/* observer period; 0: no observer */
+	__u64 reserved_in[4];
+	/* out */
+	__u64 binds, bind_failures, unbinds, attaches, detaches, scans;
+	__u64 violations[SMMUBENCH_MODEL_V__MAX];
+	__u64 syncs_bind, syncs_unbind;	/* sums over the ops */
+	__u64 syncs_bind_min, syncs_bind_max;
+	__u64 syncs_unbind_min, syncs_unbind_max;
+	__u64 devlock_bind;		/* devices_lock taken on bind paths */
+	__u64 devlock_holds, devlock_hold_ns, devlock_hold_max_ns;
+	__u64 devlock_bind_holds, devlock_bind_hold_ns;
+	__u64 devlock_bind_hold_max_ns;
+	__u64 elapsed_ns;
+	__u64 reserved_out[8];
+	char reason[SMMUBENCH_REASON_LEN];
+	char trace[SMMUBENCH_MODEL_TRACE_LEN];	/* first violation found */
+};
+
+#define SMMUBENCH_IOC_MODEL_RUN \
+	_IOWR(SMMUBENCH_IOC_MAGIC, 16, struct smmubench_model)
 
 #endif /* _UAPI_SMMUBENCH_H */

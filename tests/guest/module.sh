@@ -144,6 +144,14 @@ for wl in bind pasid-attach; do
 	[ ! -e "$W/$wl.results" ]
 	ok $? "$wl: no results file"
 done
+# bind with 2 masters: the shared domain is made and ended around binds
+# that fail here for the same reasons.
+smmubench run -q -w bind -d "$D1,$D2" -m 2 -n 5 -o "$W/bm2.results" >"$W/log" 2>&1
+rc=$?
+is $rc 1 "bind with 2 masters fails (exit 1)"
+grep -q 'no substream support (IDR1.SSIDSIZE=0)' "$W/log"
+ok $? "bind with 2 masters: reason names IDR1.SSIDSIZE=0"
+no_leftovers "after the 2-master bind"
 is "$(cat /sys/bus/pci/devices/"$D1"/driver_override)" "(null)" \
 	"driver_override cleared after the runs"
 [ ! -e "/sys/bus/pci/devices/$D1/driver" ]
@@ -169,6 +177,8 @@ expect 2 "iterations" "99999999999 iterations" -- -w attach -d "$D1" -n 99999999
 expect 2 "need 3 devices" "3 threads, 2 devices" -- -w attach -d "$D1,$D2" -t 3
 expect 2 "size" "size 3000" -- -w map -d "$D1" -s 3000
 expect 2 "not a number" "garbage count" -- -w attach -d "$D1" -n 12abc
+expect 2 "needs 2 devices" "bind, 2 masters, 1 device" -- -w bind -d "$D1" -m 2
+expect 2 "attach and bind workloads only" "map with 2 masters" -- -w map -d "$D1" -m 2
 
 # --- progress on a long run ---------------------------------------------
 smmubench run --progress -w attach -d "$D1" -D 2 -o "$W/p.results" >"$W/out" 2>"$W/log"
