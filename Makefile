@@ -59,7 +59,7 @@ EXTRA_HOST_OBJS :=
 EXTRA_ARM64_OBJS :=
 EXTRA_HOST_LDLIBS :=
 EXTRA_ARM64_LDLIBS :=
-include $(sort $(wildcard */*.mk tests/*/*.mk))
+include $(sort $(wildcard */*.mk */*/*.mk))
 
 all: host arm64 modules
 host: $(B)/host/smmubench $(HOST_TESTS)

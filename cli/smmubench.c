@@ -21,6 +21,7 @@ static const struct cmd_struct commands[] = {
 	{ "compare", cmd_compare, "Compare runs with significance tests" },
 	{ "plot", cmd_plot, "Draw gnuplot figures from results files" },
 	{ "import", cmd_import, "Turn a list of latencies into a results file" },
+	{ "model", cmd_model, "Model the SVA CD-write lock placements" },
 };
 
 static void usage(FILE *out)

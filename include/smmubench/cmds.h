@@ -13,5 +13,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_model(int argc, char **argv);
 
 #endif /* SMMUBENCH_CMDS_H */
