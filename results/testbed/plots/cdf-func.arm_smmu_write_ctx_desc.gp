@@ -1,0 +1,15 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-func.arm_smmu_write_ctx_desc.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-func.arm_smmu_write_ctx_desc.png'
+set title 'func.arm_smmu_write_ctx_desc function latency CDF: results/testbed/6.1/trace-attach-1t.results (kernel 6.1.0-56-arm64) vs results/testbed/6.1/trace-attach-2t.results (kernel 6.1.0-56-arm64)'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r7-func.arm_smmu_write_ctx_desc.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.1/trace-attach-1t.results (kernel 6.1.0-56-arm64)', \
+     'data/r8-func.arm_smmu_write_ctx_desc.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.1/trace-attach-2t.results (kernel 6.1.0-56-arm64)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-func.arm_smmu_write_ctx_desc.svg'
+replot

@@ -1,0 +1,17 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-lock.init_mutex.hold.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-lock.init_mutex.hold.png'
+set title 'lock.init_mutex.hold lock hold time CDF: 4 runs (see the key)'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r7-lock.init_mutex.hold.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.1/trace-attach-1t.results (kernel 6.1.0-56-arm64)', \
+     'data/r8-lock.init_mutex.hold.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.1/trace-attach-2t.results (kernel 6.1.0-56-arm64)', \
+     'data/r16-lock.init_mutex.hold.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.12/trace-attach-1t.results (kernel 6.12.117+deb12-arm64)', \
+     'data/r17-lock.init_mutex.hold.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.12/trace-attach-2t.results (kernel 6.12.117+deb12-arm64)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-lock.init_mutex.hold.svg'
+replot

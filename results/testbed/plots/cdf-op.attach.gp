@@ -1,0 +1,19 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-op.attach.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-op.attach.png'
+set title 'op.attach latency CDF: 6 runs (see the key) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r2-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.1 attach 1t (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r3-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.1 attach 2m (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r4-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.1 attach 2t (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r11-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.12 attach 1t (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r12-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.12 attach 2m (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r13-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.12 attach 2t (kernel 6.12.117+deb12-arm64, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-op.attach.svg'
+replot

@@ -1,0 +1,17 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-op.iotlb_sync.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-op.iotlb_sync.png'
+set title 'op.iotlb_sync latency CDF: 4 runs (see the key) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r5-op.iotlb_sync.cdf.dat' using 1:2 with lines lw 2 title '6.1 map 2m (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r6-op.iotlb_sync.cdf.dat' using 1:2 with lines lw 2 title '6.1 map 4k (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r14-op.iotlb_sync.cdf.dat' using 1:2 with lines lw 2 title '6.12 map 2m (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r15-op.iotlb_sync.cdf.dat' using 1:2 with lines lw 2 title '6.12 map 4k (kernel 6.12.117+deb12-arm64, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-op.iotlb_sync.svg'
+replot

@@ -1,0 +1,17 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-sync.cmdq.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-sync.cmdq.png'
+set title 'sync.cmdq CMD_SYNC time CDF: 4 runs (see the key)'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r7-sync.cmdq.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.1/trace-attach-1t.results (kernel 6.1.0-56-arm64)', \
+     'data/r8-sync.cmdq.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.1/trace-attach-2t.results (kernel 6.1.0-56-arm64)', \
+     'data/r16-sync.cmdq.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.12/trace-attach-1t.results (kernel 6.12.117+deb12-arm64)', \
+     'data/r17-sync.cmdq.cdf.dat' using 1:2 with lines lw 2 title 'results/testbed/6.12/trace-attach-2t.results (kernel 6.12.117+deb12-arm64)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-sync.cmdq.svg'
+replot

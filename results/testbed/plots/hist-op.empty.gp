@@ -1,0 +1,23 @@
+# Written by smmubench plot; run from this directory: gnuplot hist-op.empty.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'hist-op.empty.png'
+set title 'op.empty latency histogram: 10 runs (see the key) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction of samples per bin'
+set logscale x
+set grid
+set key top right
+set datafile separator "\t"
+plot 'data/r2-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.1 attach 1t (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r3-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.1 attach 2m (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r4-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.1 attach 2t (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r5-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.1 map 2m (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r6-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.1 map 4k (kernel 6.1.0-56-arm64, emulated)', \
+     'data/r11-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.12 attach 1t (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r12-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.12 attach 2m (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r13-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.12 attach 2t (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r14-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.12 map 2m (kernel 6.12.117+deb12-arm64, emulated)', \
+     'data/r15-op.empty.hist.dat' using 1:2 with histeps lw 2 title '6.12 map 4k (kernel 6.12.117+deb12-arm64, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'hist-op.empty.svg'
+replot
