@@ -210,12 +210,12 @@ static bool sbm_event_matches(const struct sbm_event *e, int pasid, u64 last)
 static void sbm_take_trace(struct sbm *m, unsigned int kind, int master,
 			   int pasid)
 {
+	struct sbm_event keep[SBM_TRACE_EVENTS], e;
 	char *buf = m->traces[kind];
 	size_t len = SMMUBENCH_MODEL_TRACE_LEN, off;
 	u64 head = atomic64_read(&m->ev_head);
 	u64 first = head > SBM_RING ? head - SBM_RING + 1 : 1;
-	u64 seq, found = 0, skip, last = 0;
-	struct sbm_event e;
+	u64 seq, found = 0, n, i, last = 0;
 
 	/*
 	 * From the start of the last op on @pasid (the one that went wrong)
@@ -233,30 +233,34 @@ static void sbm_take_trace(struct sbm *m, unsigned int kind, int master,
 			break;
 		}
 	}
+	/*
+	 * Other threads go on writing the ring meanwhile: read each slot
+	 * once and keep the last matches, so what is counted is what is
+	 * printed.
+	 */
 	for (seq = first; seq <= head; seq++) {
 		e = m->ring[(seq - 1) % SBM_RING];
 		if (e.seq == seq && sbm_event_matches(&e, pasid, last))
-			found++;
+			keep[found++ % SBM_TRACE_EVENTS] = e;
 	}
-	skip = found > SBM_TRACE_EVENTS ? found - SBM_TRACE_EVENTS : 0;
+	n = found < SBM_TRACE_EVENTS ? found : SBM_TRACE_EVENTS;
 	off = scnprintf(buf, len, "%s: master %d, PASID %d (last %llu of %llu events)\n",
 			sbm_violation_names[kind], master, pasid,
-			(unsigned long long)(found - skip),
-			(unsigned long long)found);
-	for (seq = first; seq <= head; seq++) {
-		e = m->ring[(seq - 1) % SBM_RING];
-		if (e.seq != seq || !sbm_event_matches(&e, pasid, last))
-			continue;
-		if (skip) {
-			skip--;
-			continue;
-		}
+			(unsigned long long)n, (unsigned long long)found);
+	for (i = found - n; i < found; i++) {
+		e = keep[i % SBM_TRACE_EVENTS];
 		off += scnprintf(buf + off, len - off,
 				 "  %8llu ns  thread %2u  %-19s master %2d  PASID %2d  %lld\n",
 				 (unsigned long long)e.ns, e.thread,
 				 sbm_event_names[e.type], e.master, e.pasid,
 				 e.arg);
 	}
+	/* The ring may have lost the violation's own event: name it. */
+	if (!n || keep[(found - 1) % SBM_TRACE_EVENTS].type != SBM_E_VIOLATION)
+		scnprintf(buf + off, len - off,
+			  "  %8s     %9s  %-19s master %2d  PASID %2d  %s\n",
+			  "", "", sbm_event_names[SBM_E_VIOLATION], master,
+			  pasid, sbm_violation_names[kind]);
 }
 
 static void sbm_violation(struct sbm_thread *t, unsigned int kind,
