@@ -38,20 +38,6 @@ hits() {
 	grep -c " $1:" "$T/trace"
 }
 
-busy() {
-	sbinfo 2>/dev/null | grep -q "^device $1 .* busy 1 "
-}
-
-# wait_busy DEV: until a run holds DEV (up to 10 s).
-wait_busy() {
-	i=0
-	while ! busy "$1"; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
-
 bind_dev() {
 	echo smmubench >"/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" >/sys/bus/pci/drivers_probe

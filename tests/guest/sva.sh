@@ -102,17 +102,6 @@ for e in sbcmd sbbind sbunbind; do
 done
 
 # --- the shared domain ends with its file or any of its masters ------------
-busy() {
-	sbinfo 2>/dev/null | grep -q "^device $1 .* busy 1 "
-}
-wait_busy() {
-	i=0
-	while ! busy "$1"; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
 smmubench run -w bind -d "$D1,$D2" -m 2 -n 1000000 -q -o /tmp/k.results >/tmp/k.log 2>&1 &
 pid=$!
 wait_busy "$D2"

@@ -46,6 +46,21 @@ taint_clean() {
 	is "$((t & ~(4096 | 8192)))" 0 "$* (tainted=$t)"
 }
 
+# busy DEV: a run or a shared domain of smmubench.ko holds DEV now.
+busy() {
+	sbinfo 2>/dev/null | grep -q "^device $1 .* busy 1 "
+}
+
+# wait_busy DEV: until smmubench.ko holds DEV (up to 10 s).
+wait_busy() {
+	i=0
+	while ! busy "$1"; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]
