@@ -15,19 +15,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Log-normal latencies around 1.1 us, the second side 5% slower.
-gen() {
-	awk -v seed="$1" -v n="$n" -v scale="$2" 'BEGIN {
-		srand(seed)
-		for (i = 0; i < n; i++) {
-			u1 = rand(); u2 = rand(); if (u1 < 1e-12) u1 = 1e-12
-			z = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2)
-			printf "%d\n", scale * exp(7 + 0.5 * z)
-		}
-	}'
-}
+# shellcheck source=tests/host/gen.sh
+. "$top/tests/host/gen.sh"
 
-gen 1 1.00 >"$tmp/a.txt"
-gen 2 1.05 >"$tmp/b.txt"
+gen 1 "$n" 1.00 >"$tmp/a.txt"
+gen 2 "$n" 1.05 >"$tmp/b.txt"
 "$sb" import -l a -o "$tmp/a.sbr" "$tmp/a.txt"
 "$sb" import -l b -o "$tmp/b.sbr" "$tmp/b.txt"
 

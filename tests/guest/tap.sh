@@ -61,6 +61,12 @@ wait_busy() {
 	done
 }
 
+# results_counter FILE NAME: a counter record of a results file, 0 if absent.
+results_counter() {
+	awk -v n="$2" '$1 == "counter" && $2 == n { print $3; f = 1 }
+		END { if (!f) print 0 }' "$1"
+}
+
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]

@@ -89,8 +89,7 @@ is "$drv" pci-stub "$dev bound to pci-stub, so it was attached to a domain"
 
 # Counts from the results file.
 counter() {
-	awk -v n="$1" '$1 == "counter" && $2 == n { print $3; f = 1 }
-		END { if (!f) print 0 }' $res
+	results_counter "$res" "$1"
 }
 ft_calls=$(grep -c ' cmdlist:' $T/trace)
 ft_syncs=$(grep -c ' cmdlist:.* sync=1' $T/trace)

@@ -94,8 +94,7 @@ echo smmubench >"/sys/bus/pci/devices/$dev/driver_override"
 echo "$dev" >/sys/bus/pci/drivers_probe
 
 counter() {
-	awk -v n="$1" '$1 == "counter" && $2 == n { print $3; f = 1 }
-		END { if (!f) print 0 }' $res
+	results_counter "$res" "$1"
 }
 case $k in
 6.1|6.1-*) args='n=%x2:s32 sync=%x3:u8' ;;

@@ -51,17 +51,8 @@ out_has() {
 	grep -qF -- "$1" "$work/out" || { echo "# stdout lacks: $1"; return 1; }
 }
 
-# gen SEED N SCALE: N log-normal latencies in ns (seeded, reproducible).
-gen() {
-	awk -v seed="$1" -v n="$2" -v scale="$3" 'BEGIN {
-		srand(seed)
-		for (i = 0; i < n; i++) {
-			u1 = rand(); u2 = rand(); if (u1 < 1e-12) u1 = 1e-12
-			z = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2)
-			printf "%d\n", scale * exp(7 + 0.5 * z)
-		}
-	}'
-}
+# shellcheck source=tests/host/gen.sh
+. "$top/tests/host/gen.sh"
 
 done_testing() {
 	exec >&3
