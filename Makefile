@@ -9,6 +9,7 @@
 #   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on both test bed kernels
 #   make bench      overhead ratios measured in one run
+#   make experiments  the seed's comparison and the placement experiment
 #   make V=1        show the commands
 #
 # Everything built goes under build/ (git-ignored); downloaded and unpacked
@@ -64,10 +65,10 @@ include $(sort $(wildcard */*.mk */*/*.mk))
 all: host arm64 modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
-.PHONY: all host arm64 modules deps kernels check run bench lint clean distclean help
+.PHONY: all host arm64 modules deps kernels check run bench experiments lint clean distclean help
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps
@@ -151,6 +152,12 @@ run: kernels
 bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
+
+# The seed's comparison and the placement experiment (docs/experiments.md).
+experiments: kernels
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/experiment seed-6.1-vs-6.12 6.1-sva 6.12-sva
+	$(Q)scripts/experiment placement-6.1-wide 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
 
 clean:
 	rm -rf $(B)/host $(B)/arm64 $(B)/module $(B)/testbed

@@ -44,6 +44,7 @@ struct compare_env {
 	size_t nr_sides;
 	double alpha;
 	enum sb_format fmt;
+	bool markdown;			/* text rows as a Markdown table */
 	const char *glob;
 	struct fail_on fail[MAX_FAIL_ON];
 	size_t nr_fail;
@@ -75,12 +76,15 @@ static const char compare_doc[] =
 "    smmubench compare 6.1.results 6.12.results         # base, then new\n"
 "    smmubench compare a1.results,a2.results b.results  # pool 2 runs\n"
 "    smmubench compare -f json a.results b.results      # as JSON\n"
+"    smmubench compare -f markdown a.results b.results  # verdict table\n"
 "    smmubench compare a.results b.results c.results    # b, c vs a\n"
 "    smmubench compare -F 'op.*:5' a.results b.results  # exit 3: >5% slower\n";
 
 static const struct argp_option compare_opts[] = {
 	{ "alpha", 'a', "P", 0, "Significance level (default 0.05)", 0 },
-	{ "format", 'f', "FORMAT", 0, "text (default), csv or json", 0 },
+	{ "format", 'f', "FORMAT", 0,
+	  "text (default), csv, json, or markdown (a table with a verdict per series)",
+	  0 },
 	{ "series", 's', "GLOB", 0, "Only series whose name matches GLOB", 0 },
 	{ "fail-on", 'F', "GLOB:PCT", 0,
 	  "Exit 3 if a matching series is significantly slower by more than PCT percent (repeatable)", 0 },
@@ -161,8 +165,11 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 				   arg);
 		break;
 	case 'f':
-		if (sb_format__parse(arg, &env->fmt))
-			argp_error(state, "--format: '%s' is not text, csv or json",
+		env->markdown = !strcmp(arg, "markdown");
+		if (env->markdown)
+			env->fmt = SB_FORMAT_TEXT;
+		else if (sb_format__parse(arg, &env->fmt))
+			argp_error(state, "--format: '%s' is not text, csv, json or markdown",
 				   arg);
 		break;
 	case 's':
@@ -413,7 +420,7 @@ static void warn(const struct compare_env *env, FILE *out, bool *first,
 /* Meta that should be equal between runs being compared. */
 static const char *const checked_meta[] = {
 	"kernel_release", "machine", "cpu", "platform", "smmu", "smmu_idr0",
-	"smmu_idr1", "smmu_features", "timing", "emulated",
+	"smmu_idr1", "smmu_features", "timing", "clock", "emulated",
 };
 
 static void warn_kv(const struct compare_env *env, FILE *out, bool *first,
@@ -537,6 +544,63 @@ static void text_block(FILE *out, const struct side *a, const struct side *b,
 	if (!isnan(g))
 		fprintf(out, "%-*s %8s %8s %10s %10s %+8.2f%%\n", w, "geomean",
 			"", "", "", "", (g - 1) * 100);
+	fputc('\n', out);
+}
+
+/* What a row says, in words: the verdict column of --format markdown. */
+static const char *verdict(const struct row *r)
+{
+	bool time = !strcmp(r->s->unit, "ns");
+
+	if (!(r->ma > 0) || isnan(r->mb))
+		return "no base median";
+	if (r->small)
+		return "too few samples to test";
+	if (!r->tested)
+		return "histogram only, not tested";
+	if (!r->significant)
+		return "no significant difference";
+	if (r->mb > r->ma)
+		return time ? "**slower**" : "**higher**";
+	return time ? "**faster**" : "**lower**";
+}
+
+static void md_block(FILE *out, const struct side *a, const struct side *b,
+		     const struct row *rows, size_t nr)
+{
+	char va[32], vb[32], ci[48], p[32];
+	size_t i;
+	double g;
+
+	fprintf(out, "base: `%s` (kernel %s), new: `%s` (kernel %s)\n\n",
+		a->label, meta_or(a->runs[0], "kernel_release", "?"), b->label,
+		meta_or(b->runs[0], "kernel_release", "?"));
+	fputs("| series | n base | n new | base p50 | new p50 | delta | 95% CI of ratio | p | verdict |\n", out);
+	fputs("|---|--:|--:|--:|--:|--:|--:|--:|---|\n", out);
+	for (i = 0; i < nr; i++) {
+		const struct row *r = &rows[i];
+
+		fmt_val(r, r->ma, va, sizeof(va));
+		fmt_val(r, r->mb, vb, sizeof(vb));
+		snprintf(ci, sizeof(ci), "-");
+		snprintf(p, sizeof(p), "-");
+		if (r->tested) {
+			if (!isnan(r->ci_lo))
+				snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]",
+					 (r->ci_lo - 1) * 100,
+					 (r->ci_hi - 1) * 100);
+			snprintf(p, sizeof(p), r->mwu.p < 0.001 ? "<0.001" :
+				 "%.3f", r->mwu.p);
+		}
+		fprintf(out, "| `%s` | %llu | %llu | %s | %s | %+.2f%% | %s | %s | %s |\n",
+			r->s->name, (unsigned long long)r->na,
+			(unsigned long long)r->nb, va, vb,
+			(r->mb / r->ma - 1) * 100, ci, p, verdict(r));
+	}
+	g = geomean_rows(rows, nr);
+	if (!isnan(g))
+		fprintf(out, "\nGeometric mean of the time ratios: %+.2f%%.\n",
+			(g - 1) * 100);
 	fputc('\n', out);
 }
 
@@ -667,7 +731,9 @@ static int compare_all(struct compare_env *env, FILE *out)
 			if (rows[k].small)
 				fprintf(stderr, "smmubench compare: warning: %s: fewer than %d samples on a side, no test\n",
 					rows[k].s->name, MIN_N);
-		if (env->fmt == SB_FORMAT_TEXT)
+		if (env->markdown)
+			md_block(out, a, b, rows, nr);
+		else if (env->fmt == SB_FORMAT_TEXT)
 			text_block(out, a, b, rows, nr);
 		else if (env->fmt == SB_FORMAT_CSV)
 			for (k = 0; k < nr; k++)
@@ -679,6 +745,9 @@ static int compare_all(struct compare_env *env, FILE *out)
 	}
 	if (env->fmt == SB_FORMAT_JSON)
 		fputs("\n  ]\n}\n", out);
+	else if (env->markdown)
+		fprintf(out, "p: two-sided Mann-Whitney U; a verdict is stated only when p < %g; CI: bootstrap of the ratio of medians.\n",
+			env->alpha);
 	else if (env->fmt == SB_FORMAT_TEXT)
 		fprintf(out, "p: two-sided Mann-Whitney U (e: exact), ~: p >= %g; CI: bootstrap of the ratio of medians\n",
 			env->alpha);

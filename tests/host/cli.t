@@ -92,4 +92,11 @@ check "compare --fail-on: no regression when not significant" \
 check "compare --fail-on: unknown series is an error" \
 	eval 'run 1 compare --fail-on "nope:5" "$work/a.sbr" "$work/c.sbr" && err_has "no series in common matches"'
 
+check "compare -f markdown: a significant 20% regression reads slower, with its CI" \
+	eval 'run 0 compare -f markdown "$work/a.sbr" "$work/c.sbr" && grep -q "^| \`op.latency\` | 300 | 300 | .* | +[0-9.]*% | \[+[0-9.]*%, +[0-9.]*%\] | [<0-9.]* | \*\*slower\*\* |$" "$work/out"'
+check "compare -f markdown: one distribution on both sides reads no significant difference" \
+	eval 'run 0 compare -f markdown "$work/a.sbr" "$work/b.sbr" && out_has "| no significant difference |" && ! out_has "slower" && ! out_has "faster"'
+check "compare -f yaml: exit 2, names the formats" \
+	eval 'run 2 compare -f yaml "$work/a.sbr" "$work/b.sbr" && err_has "not text, csv, json or markdown"'
+
 done_testing
