@@ -522,6 +522,104 @@ static void text_row(FILE *out, const struct row *r, int w)
 		(unsigned long long)r->nb, a, b, d, ci, p);
 }
 
+/*
+ * A counter over a side's runs: their mean, or unsupported if a run could
+ * not count it (an unsupported count is never averaged in as 0).
+ */
+enum counter_state { COUNTER_ABSENT, COUNTER_UNSUPPORTED, COUNTER_VALUE };
+
+static enum counter_state side__counter(const struct side *sd,
+					const char *name, double *mean)
+{
+	const struct sb_counter *c;
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < sd->nr_runs; i++) {
+		c = sb_results__counter(sd->runs[i], name);
+		if (!c)
+			return COUNTER_ABSENT;
+		if (!c->supported)
+			return COUNTER_UNSUPPORTED;
+		sum += c->value;
+	}
+	*mean = sum / sd->nr_runs;
+	return COUNTER_VALUE;
+}
+
+static void fmt_counter(enum counter_state st, double v, char *buf,
+			size_t len)
+{
+	if (st == COUNTER_VALUE)
+		snprintf(buf, len, "%.15g", v);
+	else
+		snprintf(buf, len, st == COUNTER_ABSENT ? "-" : "unsupported");
+}
+
+/*
+ * Calls @fn for each counter of either side, base's first; @first is
+ * true for the first call.
+ */
+static void each_counter(const struct side *a, const struct side *b,
+			 void (*fn)(FILE *, const char *, const struct side *,
+				    const struct side *, bool),
+			 FILE *out)
+{
+	const struct sb_results *ra = a->runs[0], *rb = b->runs[0];
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < ra->nr_counters; i++, first = false)
+		fn(out, ra->counters[i].name, a, b, first);
+	for (i = 0; i < rb->nr_counters; i++) {
+		if (sb_results__counter(ra, rb->counters[i].name))
+			continue;
+		fn(out, rb->counters[i].name, a, b, first);
+		first = false;
+	}
+}
+
+static void text_counter(FILE *out, const char *name, const struct side *a,
+			 const struct side *b, bool first)
+{
+	enum counter_state sa, sb;
+	char va[32], vb[32], d[32] = "";
+	double ma = 0, mb = 0;
+
+	if (first)
+		fprintf(out, "%-40s %16s %16s %9s\n", "counter (mean per run)",
+			"base", "new", "delta");
+	sa = side__counter(a, name, &ma);
+	sb = side__counter(b, name, &mb);
+	fmt_counter(sa, ma, va, sizeof(va));
+	fmt_counter(sb, mb, vb, sizeof(vb));
+	if (sa == COUNTER_VALUE && sb == COUNTER_VALUE && ma > 0)
+		snprintf(d, sizeof(d), "%+.2f%%", (mb / ma - 1) * 100);
+	fprintf(out, "%-40s %16s %16s %9s\n", name, va, vb, d);
+}
+
+static void json_counter(FILE *out, const char *name, const struct side *a,
+			 const struct side *b, bool first)
+{
+	const struct side *sides[2] = { a, b };
+	static const char *const keys[2] = { "base", "new" };
+	enum counter_state st;
+	double m = 0;
+	int k;
+
+	fprintf(out, "%s\n      {\"counter\": \"%s\"", first ? "" : ",", name);
+	for (k = 0; k < 2; k++) {
+		st = side__counter(sides[k], name, &m);
+		fprintf(out, ", \"%s\": ", keys[k]);
+		if (st == COUNTER_VALUE)
+			fprintf(out, "%.17g", m);
+		else
+			fputs(st == COUNTER_ABSENT ? "null" : "\"unsupported\"",
+			      out);
+	}
+	fputc('}', out);
+}
+
 static void text_block(FILE *out, const struct side *a, const struct side *b,
 		       const struct row *rows, size_t nr)
 {
@@ -545,6 +643,9 @@ static void text_block(FILE *out, const struct side *a, const struct side *b,
 		fprintf(out, "%-*s %8s %8s %10s %10s %+8.2f%%\n", w, "geomean",
 			"", "", "", "", (g - 1) * 100);
 	fputc('\n', out);
+	each_counter(a, b, text_counter, out);
+	if (a->runs[0]->nr_counters || b->runs[0]->nr_counters)
+		fputc('\n', out);
 }
 
 /* What a row says, in words: the verdict column of --format markdown. */
@@ -560,6 +661,12 @@ static const char *verdict(const struct row *r)
 		return "histogram only, not tested";
 	if (!r->significant)
 		return "no significant difference";
+	/*
+	 * A deterministic clock (QEMU -icount) makes shifts of a few ties
+	 * significant: say when the medians themselves hardly moved.
+	 */
+	if (fabs(r->mb / r->ma - 1) < 0.01)
+		return "shifted, medians within 1%";
 	if (r->mb > r->ma)
 		return time ? "**slower**" : "**higher**";
 	return time ? "**faster**" : "**lower**";
@@ -672,6 +779,8 @@ static void json_block(FILE *out, const struct side *a, const struct side *b,
 			(r->small ? "small_n" : "hist"),
 			r->significant ? "true" : "false");
 	}
+	fputs("], \"counters\": [", out);
+	each_counter(a, b, json_counter, out);
 	fputs("]}", out);
 }
 

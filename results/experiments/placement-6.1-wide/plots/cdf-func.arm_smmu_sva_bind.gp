@@ -1,0 +1,17 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-func.arm_smmu_sva_bind.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-func.arm_smmu_sva_bind.png'
+set title 'func.arm_smmu_sva_bind function latency CDF: 4 runs (see the key)'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r6-func.arm_smmu_sva_bind.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.1-wide/6.1-sva+wide/trace-bind-2m.results (kernel 6.1.192-smmubench)', \
+     'data/r7-func.arm_smmu_sva_bind.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.1-wide/6.1-sva+wide/trace-bind-2p.results (kernel 6.1.192-smmubench)', \
+     'data/r14-func.arm_smmu_sva_bind.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.1-wide/6.1-sva/trace-bind-2m.results (kernel 6.1.192-smmubench)', \
+     'data/r15-func.arm_smmu_sva_bind.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.1-wide/6.1-sva/trace-bind-2p.results (kernel 6.1.192-smmubench)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-func.arm_smmu_sva_bind.svg'
+replot

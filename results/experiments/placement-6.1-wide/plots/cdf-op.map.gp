@@ -1,0 +1,15 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-op.map.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-op.map.png'
+set title 'op.map latency CDF: 6.1-sva+wide map 4k (kernel 6.1.192-smmubench, emulated) vs 6.1-sva map 4k (kernel 6.1.192-smmubench, emulated) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r5-op.map.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva+wide map 4k (kernel 6.1.192-smmubench, emulated)', \
+     'data/r13-op.map.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva map 4k (kernel 6.1.192-smmubench, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-op.map.svg'
+replot

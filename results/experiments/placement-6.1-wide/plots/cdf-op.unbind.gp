@@ -1,0 +1,21 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-op.unbind.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-op.unbind.png'
+set title 'op.unbind latency CDF: 8 runs (see the key) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r1-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva+wide bind 1p (kernel 6.1.192-smmubench, emulated)', \
+     'data/r2-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva+wide bind 2m (kernel 6.1.192-smmubench, emulated)', \
+     'data/r3-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva+wide bind 2p (kernel 6.1.192-smmubench, emulated)', \
+     'data/r4-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva+wide bind 4p (kernel 6.1.192-smmubench, emulated)', \
+     'data/r9-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva bind 1p (kernel 6.1.192-smmubench, emulated)', \
+     'data/r10-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva bind 2m (kernel 6.1.192-smmubench, emulated)', \
+     'data/r11-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva bind 2p (kernel 6.1.192-smmubench, emulated)', \
+     'data/r12-op.unbind.cdf.dat' using 1:2 with lines lw 2 title '6.1-sva bind 4p (kernel 6.1.192-smmubench, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-op.unbind.svg'
+replot
