@@ -433,6 +433,29 @@ static unsigned int emulated_ssid_bits(void)
 	return bits;
 }
 
+/*
+ * The guest clock's source when the test bed runs QEMU with -icount
+ * (scripts/testbed --icount puts smmubench_timing= on the command line):
+ * then guest time counts executed instructions, not host time. "" if not.
+ */
+static void read_guest_clock(char *buf, size_t len)
+{
+	char cmdline[4096], *p;
+	size_t n;
+	FILE *f;
+
+	buf[0] = '\0';
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		return;
+	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+	fclose(f);
+	cmdline[n] = '\0';
+	p = strstr(cmdline, "smmubench_timing=");
+	if (p && sscanf(p, "smmubench_timing=%63[^ \n]", buf) != 1)
+		buf[0] = '\0';
+}
+
 /* The SMMU_IDR0/IDR1 fields a reader of results cares about. */
 static void decode_idr(uint32_t idr0, uint32_t idr1, char *buf, size_t len)
 {
@@ -708,7 +731,7 @@ static int set_params(struct sb_results *r, const struct run_env *env)
 static int set_meta(struct sb_results *r, const struct run_env *env,
 		    const struct smmubench_info *info)
 {
-	char platform[256], feat[256];
+	char platform[256], feat[256], clock[64];
 	const struct smmubench_device_info *di = NULL;
 	bool emulated;
 	uint32_t i;
@@ -727,6 +750,9 @@ static int set_meta(struct sb_results *r, const struct run_env *env,
 					  platform[0] ? platform : "unknown");
 	err = err ?: sb_results__set_meta(r, "timing", "%s",
 					  emulated ? "emulated" : "native");
+	read_guest_clock(clock, sizeof(clock));
+	if (clock[0])
+		err = err ?: sb_results__set_meta(r, "clock", "%s", clock);
 	if (emulated_ssid_bits())
 		err = err ?: sb_results__set_meta(r, "substreams",
 						  "emulated substreams (%u bits, test-only driver patch)",
