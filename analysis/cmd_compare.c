@@ -489,6 +489,17 @@ static char *fmt_val(const struct row *r, double v, char *buf, size_t size)
 	return buf;
 }
 
+/* The 95% CI of the ratio of medians as a percent range, or "-". */
+static char *fmt_ci(const struct row *r, char *buf, size_t size)
+{
+	if (r->tested && !isnan(r->ci_lo))
+		snprintf(buf, size, "[%+.1f%%, %+.1f%%]", (r->ci_lo - 1) * 100,
+			 (r->ci_hi - 1) * 100);
+	else
+		snprintf(buf, size, "-");
+	return buf;
+}
+
 static void text_row(FILE *out, const struct row *r, int w)
 {
 	char a[32], b[32], d[32], ci[48], p[32];
@@ -496,12 +507,9 @@ static void text_row(FILE *out, const struct row *r, int w)
 	fmt_val(r, r->ma, a, sizeof(a));
 	fmt_val(r, r->mb, b, sizeof(b));
 	snprintf(d, sizeof(d), "%+.2f%%", (r->mb / r->ma - 1) * 100);
-	snprintf(ci, sizeof(ci), "-");
+	fmt_ci(r, ci, sizeof(ci));
 	snprintf(p, sizeof(p), "-");
 	if (r->tested) {
-		if (!isnan(r->ci_lo))
-			snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]",
-				 (r->ci_lo - 1) * 100, (r->ci_hi - 1) * 100);
 		if (r->mwu.p < 0.001)
 			snprintf(p, sizeof(p), "p<0.001%s",
 				 r->mwu.exact ? "e" : "");
@@ -689,20 +697,16 @@ static void md_block(FILE *out, const struct side *a, const struct side *b,
 
 		fmt_val(r, r->ma, va, sizeof(va));
 		fmt_val(r, r->mb, vb, sizeof(vb));
-		snprintf(ci, sizeof(ci), "-");
 		snprintf(p, sizeof(p), "-");
-		if (r->tested) {
-			if (!isnan(r->ci_lo))
-				snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]",
-					 (r->ci_lo - 1) * 100,
-					 (r->ci_hi - 1) * 100);
-			snprintf(p, sizeof(p), r->mwu.p < 0.001 ? "<0.001" :
-				 "%.3f", r->mwu.p);
-		}
+		if (r->tested && r->mwu.p < 0.001)
+			snprintf(p, sizeof(p), "<0.001");
+		else if (r->tested)
+			snprintf(p, sizeof(p), "%.3f", r->mwu.p);
 		fprintf(out, "| `%s` | %llu | %llu | %s | %s | %+.2f%% | %s | %s | %s |\n",
 			r->s->name, (unsigned long long)r->na,
 			(unsigned long long)r->nb, va, vb,
-			(r->mb / r->ma - 1) * 100, ci, p, verdict(r));
+			(r->mb / r->ma - 1) * 100, fmt_ci(r, ci, sizeof(ci)), p,
+			verdict(r));
 	}
 	g = geomean_rows(rows, nr);
 	if (!isnan(g))
