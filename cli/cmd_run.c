@@ -394,21 +394,30 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 
 /* ---- the machine ------------------------------------------------------ */
 
+/* Up to @size - 1 bytes of @path, NUL-terminated; the length, 0 if none. */
+static size_t read_text(const char *path, char *buf, size_t size)
+{
+	size_t n;
+	FILE *f;
+
+	buf[0] = '\0';
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
 /* First string of the device tree's root compatible, or "". */
 static void read_platform(char *buf, size_t len, bool *emulated)
 {
-	char dt[512] = "";
-	size_t n = 0, off;
-	FILE *f;
+	char dt[512];
+	size_t n, off;
 
 	*emulated = false;
-	buf[0] = '\0';
-	f = fopen("/proc/device-tree/compatible", "r");
-	if (!f)
-		return;
-	n = fread(dt, 1, sizeof(dt) - 1, f);
-	fclose(f);
-	dt[n] = '\0';
+	n = read_text("/proc/device-tree/compatible", dt, sizeof(dt));
 	snprintf(buf, len, "%s", dt);
 	for (off = 0; off < n; off += strlen(dt + off) + 1)
 		if (!strcmp(dt + off, "linux,dummy-virt"))
@@ -441,16 +450,9 @@ static unsigned int emulated_ssid_bits(void)
 static void read_guest_clock(char *buf, size_t len)
 {
 	char cmdline[4096], *p;
-	size_t n;
-	FILE *f;
 
 	buf[0] = '\0';
-	f = fopen("/proc/cmdline", "r");
-	if (!f)
-		return;
-	n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
-	fclose(f);
-	cmdline[n] = '\0';
+	read_text("/proc/cmdline", cmdline, sizeof(cmdline));
 	p = strstr(cmdline, "smmubench_timing=");
 	if (p && sscanf(p, "smmubench_timing=%63[^ \n]", buf) != 1)
 		buf[0] = '\0';
