@@ -17,6 +17,8 @@
 #include "smmutrace.h"
 
 #define MAX_ENTRIES	10240
+#define RB_BYTES	(4 << 20)		/* the ring buffer of raw records */
+#define RB_WAKEUP_BYTES	(RB_BYTES / 4)	/* wake the reader past this */
 
 /* barrier() (bpf_helpers.h), then a plain access: enough for counters. */
 #define READ_ONCE(x)		({ barrier(); (x); })
@@ -124,9 +126,35 @@ struct {
 	__type(value, __u8);
 } learn_armed SEC(".maps");
 
+/* --all-tasks (klockstat-style baseline): open holds and totals per mutex. */
+struct any_key {
+	__u64 addr;
+	__u32 tid;
+	__u32 pad;
+};
+
+struct any_hold {
+	__u64 t_acq;
+	__u64 wait_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, struct any_key);
+	__type(value, struct any_hold);
+} any_holds SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u64);		/* mutex address */
+	__type(value, struct smmutrace_any_lock);
+} any_locks SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, RB_BYTES);
 } events SEC(".maps");
 
 struct {
@@ -153,6 +181,7 @@ __u64 cmdq_truncated;		/* calls with more than SMMUTRACE_MAX_CMDS commands */
 __u64 cmdq_read_fail;
 __u64 cmdq_state_fail;
 __u64 rb_drops;			/* ring buffer full */
+__u32 rb_wakeup_owed;		/* a lock record left the reader asleep */
 __u64 path_fail;
 __u64 lock_state_fail;
 __u64 lock_try_stale;		/* a lock function's entry with no return seen */
@@ -161,6 +190,33 @@ __u64 nr_holds;			/* open holds; gates mutex_unlock */
 __u32 outer_seq;		/* outermost calls so far */
 __u64 learned_asid_lock;	/* address learned, 0: not (yet) */
 __u64 learn_rejected;		/* first mutex outside the kernel's data */
+__u64 any_acquired;		/* --all-tasks: mutex holds of every task */
+__u64 any_map_full;		/* --all-tasks: holds lost, a map was full */
+
+/*
+ * The reader's wake-up is an irq_work that runs as soon as the probe
+ * returns. A lock record is written in the unlock probe, before lockdep's
+ * lock_release(): a wake-up there (0.1-1.5 ms under TCG, up to 15 ms when
+ * the vCPU stalls in it) lands in lock_stat's hold and not in the tracer's.
+ * So a lock record never wakes the reader; when it would have (the reader
+ * had caught up), the next function or cmdlist record does, or the
+ * reader's poll timeout.
+ */
+static __always_inline __u64 rb_wakeup_flags(void)
+{
+	if (READ_ONCE(rb_wakeup_owed)) {
+		WRITE_ONCE(rb_wakeup_owed, 0);
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	/*
+	 * Nor does any other record before the buffer is a quarter full: a
+	 * wake-up per record is an irq_work and a context switch on the CPUs
+	 * being measured. The reader drains the buffer at every poll timeout.
+	 */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < RB_WAKEUP_BYTES)
+		return BPF_RB_NO_WAKEUP;
+	return BPF_RB_FORCE_WAKEUP;
+}
 
 static __always_inline __u32 log2_u64(__u64 v)
 {
@@ -271,8 +327,11 @@ static __always_inline int enter(__u32 slot)
 	return 0;
 }
 
-/* Returns the call's duration, or 0 if its entry was not seen. */
-static __always_inline __u64 leave(__u32 slot)
+/*
+ * Returns the call's duration, or 0 if its entry was not seen. @kept is
+ * false for a call shorter than --min-duration: nothing of it is recorded.
+ */
+static __always_inline __u64 leave(__u32 slot, bool *kept)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct start_key key = { .tid = (__u32)id, .slot = slot };
@@ -280,6 +339,7 @@ static __always_inline __u64 leave(__u32 slot)
 	struct smmutrace_event *e;
 	__u64 *tsp, now, dur;
 
+	*kept = true;
 	if (task_filtered(id) || slot >= SMMUTRACE_MAX_SLOTS)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -296,6 +356,11 @@ static __always_inline __u64 leave(__u32 slot)
 	bpf_map_delete_elem(&starts, &key);
 	if ((__s64)dur < 0)
 		return 0;
+	if (dur < cfg.min_dur_ns) {
+		__sync_fetch_and_add(&st->below_min, 1);
+		*kept = false;
+		return dur;
+	}
 	__sync_fetch_and_add(&st->count, 1);
 	__sync_fetch_and_add(&st->sum_ns, dur);
 	update_max(&st->max_ns, dur);
@@ -318,9 +383,51 @@ static __always_inline __u64 leave(__u32 slot)
 		e->ncmds = 0;
 		e->outer = 0;
 		e->outer_seq = 0;
-		bpf_ringbuf_submit(e, 0);
+		bpf_ringbuf_submit(e, rb_wakeup_flags());
 	}
 	return dur;
+}
+
+/* --- the command queue's lock: a bound on its shared holds ------------- */
+
+/*
+ * A cmdlist call that ends in a CMD_SYNC takes cmdq->lock shared (an inline
+ * atomic, after writing its commands) and drops it in the out-of-line
+ * arm_smmu_cmdq_shared_unlock() once its sync completed. So a shared hold
+ * lies inside [cmdlist entry, shared_unlock entry]: that span is recorded,
+ * as an upper bound, and each hold is a CMD_SYNC wait.
+ */
+static __always_inline int cmdq_shared_unlock(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct start_key key = { .tid = (__u32)id, .slot = SMMUTRACE_SLOT_CMDQ };
+	struct smmutrace_lock_stat *st = &lock_stats[SMMUTRACE_LOCK_CMDQ];
+	__u64 *t0, bound;
+
+	if (task_filtered(id))
+		return 0;
+	t0 = bpf_map_lookup_elem(&starts, &key);
+	if (!t0)
+		return 0;
+	bound = bpf_ktime_get_ns() - *t0;
+	__sync_fetch_and_add(&st->acquired, 1);
+	__sync_fetch_and_add(&st->hold_ns, bound);
+	__sync_fetch_and_add(&st->sync_calls, 1);
+	update_max(&st->max_hold_ns, bound);
+	hist_add(SMMUTRACE_HIST_LOCK + SMMUTRACE_LOCK_CMDQ, bound);
+	return 0;
+}
+
+SEC("fentry")
+int fentry_cmdq_unlock(unsigned long long *ctx)
+{
+	return cmdq_shared_unlock();
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kprobe_cmdq_unlock)
+{
+	return cmdq_shared_unlock();
 }
 
 /* --- arm_smmu_cmdq_issue_cmdlist: decode the batch ---------------------- */
@@ -394,14 +501,21 @@ static __always_inline int cmdq_leave(void)
 	__u32 tid = (__u32)id, i, nr, outer;
 	struct smmutrace_event *e;
 	struct cmdq_call *call;
+	bool kept;
 	__u64 dur;
 
 	if (task_filtered(id))
 		return 0;
-	dur = leave(SMMUTRACE_SLOT_CMDQ);
+	dur = leave(SMMUTRACE_SLOT_CMDQ, &kept);
 	call = bpf_map_lookup_elem(&cmdq_calls, &tid);
 	if (!call)
 		return 0;
+	if (!kept) {
+		/* Below --min-duration: lock holds are not filtered. */
+		if (call->sync)
+			lock_sync_account(tid, dur);
+		goto out;
+	}
 	__sync_fetch_and_add(&cmdq_calls_total, 1);
 	outer = call->outer;
 	asm volatile("" : "+r"(outer));
@@ -442,7 +556,7 @@ static __always_inline int cmdq_leave(void)
 		e->outer = call->outer;
 		e->outer_seq = call->outer_seq;
 		__builtin_memcpy(e->ops, call->ops, sizeof(e->ops));
-		bpf_ringbuf_submit(e, 0);
+		bpf_ringbuf_submit(e, rb_wakeup_flags());
 	}
 out:
 	bpf_map_delete_elem(&cmdq_calls, &tid);
@@ -565,7 +679,9 @@ int fentry_##n(unsigned long long *ctx)					\
 SEC("fexit")								\
 int fexit_##n(unsigned long long *ctx)					\
 {									\
-	leave(n);							\
+	bool kept_;							\
+									\
+	leave(n, &kept_);						\
 	return 0;							\
 }									\
 SEC("kprobe")								\
@@ -578,7 +694,9 @@ int BPF_KPROBE(kprobe_##n)						\
 SEC("kretprobe")							\
 int BPF_KRETPROBE(kretprobe_##n)					\
 {									\
-	leave(n);							\
+	bool kept_;							\
+									\
+	leave(n, &kept_);						\
 	return 0;							\
 }
 
@@ -612,6 +730,92 @@ static __always_inline bool in_kdata(__u64 addr)
 }
 
 /*
+ * --all-tasks: what klockstat does for every mutex_lock()/mutex_unlock() of
+ * every task (without its stack capture): a try time per thread, an open
+ * hold per (mutex, thread), totals per mutex in a hash map.
+ */
+static __always_inline int any_try(__u64 addr)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct lock_try t = { .addr = addr };
+
+	t.t_try = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&lock_tries, &tid, &t, BPF_ANY))
+		__sync_fetch_and_add(&any_map_full, 1);
+	return 0;
+}
+
+static __always_inline int any_acquired_ret(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct any_key key = { .tid = tid };
+	struct any_hold h = {};
+	struct lock_try *t;
+
+	t = bpf_map_lookup_elem(&lock_tries, &tid);
+	if (!t)
+		return 0;
+	key.addr = t->addr;
+	h.t_acq = bpf_ktime_get_ns();
+	h.wait_ns = h.t_acq - t->t_try;
+	bpf_map_delete_elem(&lock_tries, &tid);
+	if (bpf_map_update_elem(&any_holds, &key, &h, BPF_ANY))
+		__sync_fetch_and_add(&any_map_full, 1);
+	return 0;
+}
+
+static __always_inline int any_release(__u64 addr)
+{
+	struct any_key key = { .addr = addr,
+			       .tid = (__u32)bpf_get_current_pid_tgid() };
+	struct smmutrace_any_lock *st, zero = {};
+	struct any_hold *h;
+	__u64 hold_ns;
+
+	h = bpf_map_lookup_elem(&any_holds, &key);
+	if (!h)
+		return 0;
+	hold_ns = bpf_ktime_get_ns() - h->t_acq;
+	st = bpf_map_lookup_elem(&any_locks, &addr);
+	if (!st) {
+		bpf_map_update_elem(&any_locks, &addr, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&any_locks, &addr);
+	}
+	if (st) {
+		__sync_fetch_and_add(&st->holds, 1);
+		__sync_fetch_and_add(&st->hold_ns, hold_ns);
+		__sync_fetch_and_add(&st->wait_ns, h->wait_ns);
+		update_max(&st->max_hold_ns, hold_ns);
+		__sync_fetch_and_add(&any_acquired, 1);
+	} else {
+		__sync_fetch_and_add(&any_map_full, 1);
+	}
+	bpf_map_delete_elem(&any_holds, &key);
+	return 0;
+}
+
+/* preempt_count bits (include/linux/preempt.h); macros are not in BTF. */
+#define SB_SOFTIRQ_OFFSET	(1U << 8)	/* serving a softirq */
+#define SB_HARDIRQ_MASK		(0xfU << 16)
+#define SB_NMI_MASK		(0xfU << 20)
+
+/*
+ * An interrupt runs with the interrupted task's pid, and the entry probe
+ * of _raw_spin_lock_irqsave() runs before the function masks interrupts:
+ * a handler's spinlock calls must not touch the task's pending try (its
+ * entry would drop it as stale, its return would start the task's hold
+ * inside the handler; both seen under TCG, where a timer interrupt takes
+ * ms). arm64's preempt count is in thread_info (the only target here).
+ */
+static __always_inline bool in_irq_context(void)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 pc = BPF_CORE_READ(task, thread_info.preempt.count);
+
+	return pc & (SB_NMI_MASK | SB_HARDIRQ_MASK | SB_SOFTIRQ_OFFSET);
+}
+
+/*
  * A thread waiting in mutex_lock() may take spinlocks on its way (e.g. the
  * scheduler's pi_lock): the try records which lock function it belongs to
  * so that only that function's return turns it into a hold.
@@ -622,7 +826,7 @@ static __always_inline int mutex_try(__u64 addr, __u32 spin)
 	struct lock_try t = { .addr = addr, .spin = spin }, *old;
 	struct trace_path *p;
 
-	if (!READ_ONCE(nr_in_path))
+	if (!READ_ONCE(nr_in_path) || in_irq_context())
 		return 0;
 	p = bpf_map_lookup_elem(&in_path, &tid);
 	if (!p)
@@ -665,7 +869,7 @@ static __always_inline int mutex_acquired(__u32 spin)
 	struct hold h = {};
 	struct lock_try *t;
 
-	if (!READ_ONCE(nr_in_path))
+	if (!READ_ONCE(nr_in_path) || in_irq_context())
 		return 0;
 	t = bpf_map_lookup_elem(&lock_tries, &tid);
 	if (!t || t->spin != spin)
@@ -722,6 +926,8 @@ static __always_inline int mutex_release(__u64 addr)
 	__sync_fetch_and_add(&ts->sync_ns, h->sync_ns);
 	hist_add(SMMUTRACE_HIST_LOCK + idx, hold_ns);
 	if (cfg.raw) {
+		bool owed = !bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (e) {
 			e->start_ns = h->t_acq;
@@ -735,7 +941,10 @@ static __always_inline int mutex_release(__u64 addr)
 			e->ncmds = h->sync_calls;
 			e->outer = h->taker;
 			e->outer_seq = 0;
-			bpf_ringbuf_submit(e, 0);
+			/* rb_wakeup_flags(): not from inside lockdep's hold */
+			bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+			if (owed)
+				WRITE_ONCE(rb_wakeup_owed, 1);
 		} else {
 			__sync_fetch_and_add(&rb_drops, 1);
 		}
@@ -756,36 +965,48 @@ static __always_inline int mutex_release(__u64 addr)
 SEC("fentry/mutex_lock")
 int BPF_PROG(fentry_mutex_lock, struct mutex *lock)
 {
+	if (cfg.all_tasks)
+		return any_try((__u64)lock);
 	return mutex_try((__u64)lock, 0);
 }
 
 SEC("fexit/mutex_lock")
 int BPF_PROG(fexit_mutex_lock, struct mutex *lock)
 {
+	if (cfg.all_tasks)
+		return any_acquired_ret();
 	return mutex_acquired(0);
 }
 
 SEC("fentry/mutex_unlock")
 int BPF_PROG(fentry_mutex_unlock, struct mutex *lock)
 {
+	if (cfg.all_tasks)
+		return any_release((__u64)lock);
 	return mutex_release((__u64)lock);
 }
 
 SEC("kprobe/mutex_lock")
 int BPF_KPROBE(kprobe_mutex_lock, struct mutex *lock)
 {
+	if (cfg.all_tasks)
+		return any_try((__u64)lock);
 	return mutex_try((__u64)lock, 0);
 }
 
 SEC("kretprobe/mutex_lock")
 int BPF_KRETPROBE(kretprobe_mutex_lock)
 {
+	if (cfg.all_tasks)
+		return any_acquired_ret();
 	return mutex_acquired(0);
 }
 
 SEC("kprobe/mutex_unlock")
 int BPF_KPROBE(kprobe_mutex_unlock, struct mutex *lock)
 {
+	if (cfg.all_tasks)
+		return any_release((__u64)lock);
 	return mutex_release((__u64)lock);
 }
 

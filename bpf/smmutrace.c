@@ -14,6 +14,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "../analysis/cmd_util.h"
 #include "smmubench/cmds.h"
 #include "smmubench/results.h"
 #include "smmutrace.h"
@@ -152,14 +154,14 @@ static const struct {
 /* Lock indices shared with smmutrace.bpf.c (SMMUTRACE_LOCK_*). */
 static const char *const lock_names[SMMUTRACE_MAX_LOCKS] = {
 	"arm_smmu_asid_lock", "init_mutex", "sva_lock", "iommu_sva_lock",
-	"group_mutex", "devices_lock", NULL, NULL,
+	"group_mutex", "devices_lock", "streams_mutex", "cmdq_lock",
 };
 
 /* The lock's class name in /proc/lock_stat (lockdep names it by its source). */
 static const char *const lock_stat_names[SMMUTRACE_MAX_LOCKS] = {
 	"arm_smmu_asid_lock", "&smmu_domain->init_mutex", "sva_lock",
 	"iommu_sva_lock", "&group->mutex", "&smmu_domain->devices_lock",
-	NULL, NULL,
+	"&smmu->streams_mutex", NULL,
 };
 
 /* Static locks: kallsyms data symbols (CONFIG_KALLSYMS_ALL). */
@@ -184,8 +186,12 @@ static struct env {
 	enum probe_mode probe;
 	int raw;		/* -1: auto (raw when short), 0, 1 */
 	bool locks;
+	unsigned int lock_mask;	/* --lock: bit per lock index, 0: all */
+	uint64_t min_dur_ns;	/* --min-duration, 0: every call */
+	bool all_tasks;		/* --all-tasks: klockstat-style baseline */
 	bool lock_stat;
 	const char *join;	/* results file of a run to join, or NULL */
+	bool from_run;		/* started by smmubench run --trace */
 	bool events;
 	bool verbose;
 	char **command;
@@ -199,8 +205,9 @@ static const char argp_doc[] =
 "Trace the arm-smmu-v3 driver: function latency, commands per\n"
 "arm_smmu_cmdq_issue_cmdlist() call and CMD_SYNCs, and driver mutex holds.\n"
 "\n"
-"USAGE: smmubench trace [-d SECONDS] [-f NAME,...] [-p PID] [-o FILE]\n"
-"                       [--probe auto|kprobe|fentry] [-v] [-- COMMAND...]\n"
+"USAGE: smmubench trace [-d SECONDS] [-f NAME,...] [-L LOCK,...] [-p PID]\n"
+"                       [-m TIME] [-o FILE] [--probe auto|kprobe|fentry] [-v]\n"
+"                       [-- COMMAND...]\n"
 "\v"
 "EXAMPLES:\n"
 "    smmubench trace -d 10               # trace for 10 s\n"
@@ -211,6 +218,10 @@ static const char argp_doc[] =
 "    smmubench trace --probe kprobe -d 5 # force kprobe/kretprobe\n"
 "    smmubench trace -o trace.sbr -- smmubench run -w map\n"
 "                                        # also write a results file\n"
+"    smmubench trace -L init_mutex,arm_smmu_asid_lock -- CMD\n"
+"                                        # only these two locks\n"
+"    smmubench trace -m 100us -d 5       # only calls lasting >= 100 us\n"
+"    smmubench trace --all-tasks -- CMD  # klockstat-style baseline (bench)\n"
 "    smmubench trace -l                  # list the catalogue as resolved\n"
 "\n"
 "Functions a kernel lacks or inlined are reported and skipped; names the\n"
@@ -224,16 +235,26 @@ enum {
 	OPT_NO_LOCKS,
 	OPT_LOCK_STAT,
 	OPT_JOIN,
+	OPT_ALL_TASKS,
+	OPT_LOCK_AT,
 };
 
 static const struct argp_option opts[] = {
 	{ NULL, 0, NULL, 0, "What to trace:", 1 },
 	{ "func", 'f', "NAME,...", 0,
-	  "Catalogue functions to trace (default: all but the DMA map path)", 1 },
+	  "Catalogue functions to trace (default: all but the DMA map path); a name not in the catalogue may be a function of a loaded module (kprobe by address)", 1 },
 	{ "pid", 'p', "PID", 0, "Only calls made by this process", 1 },
+	{ "lock", 'L', "LOCK,...", 0,
+	  "Trace only these locks (names as in -l; default: all)", 1 },
+	{ "min-duration", 'm', "TIME", 0,
+	  "Keep only calls lasting at least TIME (e.g. 50us, 1.5ms; a bare number is ms, as in perf trace --duration); lock holds are not filtered", 1 },
 	{ "no-locks", OPT_NO_LOCKS, NULL, 0, "Do not hook mutex_lock/unlock", 1 },
+	{ "all-tasks", OPT_ALL_TASKS, NULL, 0,
+	  "klockstat-style baseline for overhead comparisons: hook every mutex_lock/unlock of every task, with no per-task gate, and report holds per mutex address (the driver lock tables stay empty)", 1 },
 	{ "lock-stat", OPT_LOCK_STAT, NULL, 0,
 	  "Clear /proc/lock_stat when tracing begins, read it at the end and cross-check the lock holds", 1 },
+	{ "lock-at", OPT_LOCK_AT, "FUNC:ARG+OFF=LOCK", 0,
+	  "Also follow as LOCK (a name as in -l) the lock at argument ARG (0-based) of FUNC plus OFF bytes, learned at FUNC's entry; FUNC must be traced (-f). Repeatable. E.g. smmubench.ko's model: /sys/module/smmubench/parameters/model_locks", 1 },
 	{ "list", 'l', NULL, 0, "Resolve and print the catalogue, then exit", 1 },
 	{ NULL, 0, NULL, 0, "How:", 2 },
 	{ "duration", 'd', "SECONDS", 0,
@@ -272,8 +293,111 @@ static long parse_long(const char *arg, long min, long max,
 	return v;
 }
 
+/* "50us", "1.5ms", "2s", "800ns"; a bare number is milliseconds. */
+static int parse_time_ns(const char *arg, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		double mult;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e6 },
+	};
+	char num[64];
+	size_t i, len;
+	double v;
+
+	len = strspn(arg, "0123456789.");
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, arg, len);
+	num[len] = '\0';
+	if (sb_parse_double(num, &v))
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(arg + len, units[i].unit))
+			continue;
+		v *= units[i].mult;
+		if (!isfinite(v) || v > SB_MAX_VALUE_NS)
+			return -ERANGE;
+		*ns = (uint64_t)(v + 0.5);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * --lock-at FUNC:ARG+OFF=LOCK: a learning rule of the user's (the kind the
+ * tracer derives from BTF for the driver's own functions), for code the
+ * catalogue does not know that takes the same kinds of locks.
+ */
+#define MAX_LOCK_AT	(2 * SMMUTRACE_MAX_LOCKS)
+static struct lock_at_rule {
+	const char *spec;
+	char func[128];
+	unsigned int arg;
+	long off;
+	int idx;
+} lock_at[MAX_LOCK_AT];
+static int nr_lock_at;
+
+static void parse_lock_at(const char *arg, struct argp_state *state)
+{
+	struct lock_at_rule *a = &lock_at[nr_lock_at];
+	char lock[64];
+	int n = 0, i;
+
+	if (nr_lock_at == MAX_LOCK_AT)
+		argp_error(state, "--lock-at: at most %d rules", MAX_LOCK_AT);
+	if (sscanf(arg, "%127[^:]:%u+%li=%63s%n", a->func, &a->arg, &a->off,
+		   lock, &n) != 4 || arg[n] || a->arg > 4 || a->off < 0)
+		argp_error(state, "--lock-at: '%s' is not FUNC:ARG+OFF=LOCK (ARG 0..4, OFF >= 0, e.g. sbm_bind_op:0+64=sva_lock)",
+			   arg);
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++)
+		if (i != SMMUTRACE_LOCK_CMDQ && !strcmp(lock, lock_names[i]))
+			break;
+	if (i == SMMUTRACE_MAX_LOCKS)	/* argp_error() exits */
+		argp_error(state, "--lock-at: '%s' is not a mutex or spinlock the tracer names (see -l)",
+			   lock);
+	a->idx = i;
+	a->spec = arg;
+	nr_lock_at++;
+}
+
+/* --lock NAME,...: a bit per lock index. */
+static unsigned int parse_locks(const char *arg, struct argp_state *state)
+{
+	char *list = strdup(arg), *tok, *save = NULL;
+	unsigned int mask = 0;
+	char names[256] = "";
+	size_t len = 0;
+	int i;
+
+	if (!list)
+		argp_failure(state, 1, ENOMEM, "--lock");
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++)
+		if (lock_names[i])
+			len += snprintf(names + len, sizeof(names) - len, "%s%s",
+					len ? ", " : "", lock_names[i]);
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++)
+			if (lock_names[i] && !strcmp(tok, lock_names[i]))
+				break;
+		if (i == SMMUTRACE_MAX_LOCKS)	/* argp_error() exits */
+			argp_error(state, "--lock: '%s' is not a lock traced here (%s)",
+				   tok, names);
+		mask |= 1U << i;
+	}
+	free(list);
+	if (!mask)
+		argp_error(state, "--lock: no lock given (%s)", names);
+	return mask;
+}
+
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	int err;
+
 	switch (key) {
 	case 'h':
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
@@ -283,6 +407,25 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'p':
 		env.pid = parse_long(arg, 1, INT_MAX, state, "pid");
+		if (kill(env.pid, 0) && errno == ESRCH)
+			argp_error(state, "--pid: no process %d", env.pid);
+		break;
+	case 'L':
+		env.lock_mask = parse_locks(arg, state);
+		break;
+	case 'm':
+		err = parse_time_ns(arg, &env.min_dur_ns);
+		if (err == -ERANGE)
+			argp_error(state, "--min-duration: '%s' is above an hour", arg);
+		else if (err)
+			argp_error(state, "--min-duration: '%s' is not a time (e.g. 800ns, 50us, 1.5ms, 2s; a bare number is ms)",
+				   arg);
+		break;
+	case OPT_ALL_TASKS:
+		env.all_tasks = true;
+		break;
+	case OPT_LOCK_AT:
+		parse_lock_at(arg, state);
 		break;
 	case 'f':
 		env.funcs = arg;
@@ -323,6 +466,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.lock_stat = true;
 		break;
 	case OPT_JOIN:
+		if (env.join)
+			argp_error(state, "--join given twice%s",
+				   env.from_run ? " (smmubench run --trace joins its own results)" : "");
 		env.join = arg;
 		break;
 	case ARGP_KEY_ARGS:
@@ -333,6 +479,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.command && env.pid)
 			argp_error(state, "--pid and COMMAND exclude each other");
+		if (!env.locks && (env.lock_mask || env.all_tasks || env.lock_stat))
+			argp_error(state, "--no-locks excludes --lock, --all-tasks and --lock-stat");
+		if (nr_lock_at && (!env.locks || env.all_tasks))
+			argp_error(state, "--lock-at does not go with --no-locks or --all-tasks");
+		if (env.all_tasks && (env.lock_mask || env.lock_stat))
+			argp_error(state, "--all-tasks excludes --lock and --lock-stat: it traces every mutex, not the driver's");
+		if (env.join && env.output && !strcmp(env.join, env.output))
+			argp_error(state, "-o and --join name the same file (%s)", env.output);
+		if (env.from_run && (env.pid || env.duration || list_only))
+			argp_error(state, "--pid, --duration and --list do not go with smmubench run --trace: it traces the run, all of it");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -383,7 +539,7 @@ struct tracer {
 	int fentry_err;
 	uint64_t v3_lo, v3_hi;	/* span of the v3 anchors, 0: none found */
 	uint64_t lock_addr[SMMUTRACE_MAX_LOCKS];
-	char lock_method[SMMUTRACE_MAX_LOCKS][256];
+	char lock_method[SMMUTRACE_MAX_LOCKS][512];
 	bool lock_traced[SMMUTRACE_MAX_LOCKS];
 	char lock_learned_in[SMMUTRACE_MAX_LOCKS][160];	/* functions, comma list */
 	bool cmdq_has_cmdq;
@@ -395,7 +551,7 @@ struct tracer {
 	const char *mutex_fn;	/* mutex_lock or mutex_lock_nested */
 	bool spin_hooks;	/* _raw_spin_lock_irqsave & co are functions */
 	struct smmutrace_learn learn[SMMUTRACE_MAX_SLOTS][SMMUTRACE_LEARN_PER_SLOT];
-	struct bpf_link *lock_links[8];
+	struct bpf_link *lock_links[9];	/* 8: cmdq shared unlock */
 	bool lock_stat;		/* --lock-stat: clear and read /proc/lock_stat */
 	struct lockstat_row {
 		bool found;
@@ -541,6 +697,66 @@ static int btf_func_count(const struct btf *btf, const char *name)
 	return n;
 }
 
+/*
+ * -f names outside the catalogue: functions of loaded modules (e.g. the
+ * model's ops in smmubench.ko), area "module", traced by a kprobe on the
+ * address kallsyms gives (no module BTF: no fentry, no learning rules from
+ * prototypes; --lock-at gives those).
+ */
+static struct ksyms *module_ks;
+static struct func_def module_defs[MAX_FUNCS];
+static char module_names[MAX_FUNCS][128];
+static int nr_module_defs;
+
+static const struct func_def *module_func_find(const char *name)
+{
+	const struct ksym *c[1];
+	struct func_def *d;
+	int i;
+
+	for (i = 0; i < nr_module_defs; i++)
+		if (!strcmp(module_defs[i].name, name))
+			return &module_defs[i];
+	if (!module_ks)
+		module_ks = ksyms__load_modules();
+	if (!module_ks || nr_module_defs == MAX_FUNCS ||
+	    !ksyms__find_all(module_ks, name, c, 1))
+		return NULL;
+	d = &module_defs[nr_module_defs];
+	snprintf(module_names[nr_module_defs], sizeof(module_names[0]), "%s",
+		 name);
+	d->name = module_names[nr_module_defs++];
+	d->area = "module";
+	return d;
+}
+
+static void resolve_module_func(struct func *f)
+{
+	const struct ksym *c[8];
+	size_t n;
+
+	n = ksyms__find_all(module_ks, f->def->name, c, 8);
+	f->copies = n;
+	if (n != 1) {
+		f->state = n ? RES_AMBIGUOUS : RES_ABSENT;
+		snprintf(f->note, sizeof(f->note), n ?
+			 "%zu copies in the loaded modules" : "no loaded module has it",
+			 n);
+		return;
+	}
+	f->addr = c[0]->addr;
+	snprintf(f->sym, sizeof(f->sym), "%s", c[0]->name);
+	f->method = M_KPROBE;
+	f->by_addr = true;
+	if (kprobe_blacklisted(f->addr)) {
+		f->state = RES_FAILED;
+		snprintf(f->note, sizeof(f->note), "in the kprobe blacklist");
+		return;
+	}
+	f->state = RES_ATTACHED;
+	snprintf(f->note, sizeof(f->note), "a module's function");
+}
+
 static void resolve_func(struct tracer *t, struct func *f)
 {
 	const struct func_def *d = f->def;
@@ -548,6 +764,10 @@ static void resolve_func(struct tracer *t, struct func *f)
 	char callers[256], *tok, *save = NULL;
 	size_t n;
 
+	if (!strcmp(d->area, "module")) {
+		resolve_module_func(f);
+		return;
+	}
 	n = ksyms__find_all(t->ks, d->name, c, 8);
 	f->copies = n;
 	if (!n) {
@@ -651,9 +871,9 @@ static int select_funcs(struct tracer *t)
 		return -ENOMEM;
 	for (tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		d = catalogue_find(tok);
+		d = catalogue_find(tok) ?: module_func_find(tok);
 		if (!d) {
-			fprintf(stderr, "smmubench trace: '%s' is not in the catalogue (see -l)\n",
+			fprintf(stderr, "smmubench trace: '%s' is not in the catalogue (see -l), nor a function of a loaded module\n",
 				tok);
 			err = -EINVAL;
 			break;
@@ -851,6 +1071,37 @@ static int data_syms(const struct ksyms *ks, const char *name, uint64_t *addr)
 	return n;
 }
 
+/*
+ * The two locks no hook of a lock function can follow: streams_mutex is
+ * off the measured paths, the command queue's lock is an inline atomic
+ * whose shared side ends in a function (bounded, only with --lock).
+ */
+static void resolve_other_locks(struct tracer *t)
+{
+	const struct ksym *c[2];
+	char *m = t->lock_method[SMMUTRACE_LOCK_CMDQ];
+	size_t len = sizeof(t->lock_method[0]);
+	bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+
+	snprintf(t->lock_method[SMMUTRACE_LOCK_STREAMS], len,
+		 "not traced: a per-SMMU mutex taken at device probe and release (arm_smmu_insert_master/remove_master) and when reporting faults, not on the attach, map or PASID paths; its address (heap) is not known before the probe takes it");
+	if (ksyms__find_all(t->ks, "arm_smmu_cmdq_shared_unlock", c, 2) != 1 ||
+	    strcmp(c[0]->name, "arm_smmu_cmdq_shared_unlock") ||
+	    (t->ftrace_funcs &&
+	     !ftrace_funcs__has(t->ftrace_funcs, "arm_smmu_cmdq_shared_unlock"))) {
+		snprintf(m, len, "not traced: an inline atomic (no lockdep, no tracepoint), and arm_smmu_cmdq_shared_unlock() is not an out-of-line, traceable function here");
+		return;
+	}
+	if (!(env.lock_mask & (1U << SMMUTRACE_LOCK_CMDQ))) {
+		snprintf(m, len, "not traced by default (one more probe per CMD_SYNC): --lock cmdq_lock gives a bound on its shared holds");
+		return;
+	}
+	t->lock_traced[SMMUTRACE_LOCK_CMDQ] = true;
+	snprintf(m, len,
+		 "bounded estimate: an inline atomic; a shared hold (one per cmdlist call with CMD_SYNC, spanning the sync wait) lies inside arm_smmu_cmdq_issue_cmdlist entry .. arm_smmu_cmdq_shared_unlock() entry (%s), recorded as that upper bound; exclusive holds (queue full) are not seen",
+		 fentry ? "fentry" : "kprobe");
+}
+
 static void resolve_locks(struct tracer *t)
 {
 	uint64_t addr = 0;
@@ -879,6 +1130,7 @@ static void resolve_locks(struct tracer *t)
 				 "gone since 6.19" : "no CONFIG_KALLSYMS_ALL, or SVA off");
 		}
 	}
+	resolve_other_locks(t);
 	if (!t->v3_dom_id) {
 		snprintf(t->lock_method[SMMUTRACE_LOCK_INIT_MUTEX],
 			 sizeof(t->lock_method[0]),
@@ -905,7 +1157,9 @@ static void describe_learned_locks(struct tracer *t)
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
 				 "not traced: %s",
 				 i == SMMUTRACE_LOCK_DEVICES && !t->spin_hooks ?
-				 "spin_lock_irqsave is inlined (no _raw_spin_lock_irqsave to hook)" :
+				 (t->kver >= KVER(6, 10) ?
+				  "spin_lock_irqsave is inlined (no _raw_spin_lock_irqsave to hook; instruction-offset probes would need the -dbg package's line info). Bound from the driver source: each hold lies inside one call of arm_smmu_attach_prepare, arm_smmu_remove_master_domain or arm_smmu_atc_inv_domain (ATS only), with no CMD_SYNC issued under it" :
+				  "spin_lock_irqsave is inlined (no _raw_spin_lock_irqsave to hook; instruction-offset probes would need the -dbg package's line info). Bound from the driver source: each hold lies inside one call of arm_smmu_sync_cd, arm_smmu_attach_dev, arm_smmu_detach_dev or arm_smmu_atc_inv_domain (ATS only), with no CMD_SYNC issued under it") :
 				 i == SMMUTRACE_LOCK_GROUP ?
 				 "no traced iommu core function with a device or group argument" :
 				 "no traced v3 function with a domain argument");
@@ -924,6 +1178,86 @@ static void describe_learned_locks(struct tracer *t)
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
 				 "%s/mutex_unlock hooks, address = arm_smmu_domain %+ld (BTF), learned in %s",
 				 t->mutex_fn, t->init_off, in);
+	}
+}
+
+/* --lock-at: the user's learning rules, on functions traced here. */
+static int lock_at_rules(struct tracer *t)
+{
+	size_t keep[SMMUTRACE_MAX_LOCKS], len = sizeof(t->lock_method[0]);
+	bool seen[SMMUTRACE_MAX_LOCKS] = {};
+	const struct lock_at_rule *a;
+	struct func *f;
+	int r, i, k;
+	char *m;
+
+	for (r = 0; r < nr_lock_at; r++) {
+		a = &lock_at[r];
+		for (i = 0, f = NULL; i < t->nr_funcs && !f; i++)
+			if (!strcmp(t->funcs[i].def->name, a->func) &&
+			    t->funcs[i].state == RES_ATTACHED)
+				f = &t->funcs[i];
+		if (!f) {
+			fprintf(stderr, "smmubench trace: --lock-at %s: %s is not traced (give it to -f; see -l)\n",
+				a->spec, a->func);
+			return -EINVAL;
+		}
+		for (k = 0; k < SMMUTRACE_LEARN_PER_SLOT; k++)
+			if (t->learn[f->slot][k].kind == SMMUTRACE_LEARN_NONE)
+				break;
+		if (k == SMMUTRACE_LEARN_PER_SLOT) {
+			fprintf(stderr, "smmubench trace: --lock-at %s: %s already learns %d locks, the most a function can\n",
+				a->spec, a->func, SMMUTRACE_LEARN_PER_SLOT);
+			return -E2BIG;
+		}
+		i = a->idx;
+		m = t->lock_method[i];
+		if (i == SMMUTRACE_LOCK_DEVICES && !t->spin_hooks) {
+			snprintf(m, len, "not traced: spin_lock_irqsave is inlined here (--lock-at %s)",
+				 a->spec);
+			continue;
+		}
+		add_learn(t, f, a->arg, SMMUTRACE_LEARN_OFFSET, i, a->off);
+		/* A lock the driver's own rules follow keeps them too. */
+		if (!seen[i])
+			keep[i] = t->lock_traced[i] ? strlen(m) : 0;
+		seen[i] = true;
+		snprintf(m + keep[i], len - keep[i],
+			 "%s%s/%s hooks, address = argument %u %+ld of %s (--lock-at)",
+			 keep[i] ? "; also " : "",
+			 i == SMMUTRACE_LOCK_DEVICES ? "_raw_spin_lock_irqsave" :
+			 t->mutex_fn, i == SMMUTRACE_LOCK_DEVICES ?
+			 "_raw_spin_unlock_irqrestore" : "mutex_unlock", a->arg,
+			 a->off, t->lock_learned_in[i]);
+		t->lock_traced[i] = true;
+	}
+	return 0;
+}
+
+/*
+ * --lock: a lock left out is not followed at all (no address, no learning
+ * rule), and --all-tasks follows none of the driver's: say so per lock.
+ */
+static void filter_locks(struct tracer *t)
+{
+	int i, s, k;
+
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		if (!lock_names[i])
+			continue;
+		if (!env.all_tasks && (!env.lock_mask || (env.lock_mask & (1U << i))))
+			continue;
+		t->lock_addr[i] = 0;
+		t->lock_traced[i] = false;
+		snprintf(t->lock_method[i], sizeof(t->lock_method[i]), "%s",
+			 env.all_tasks ? "not traced: --all-tasks follows every mutex by address instead" :
+			 "not traced: not selected by --lock");
+		for (s = 0; s < SMMUTRACE_MAX_SLOTS; s++)
+			for (k = 0; k < SMMUTRACE_LEARN_PER_SLOT; k++)
+				if (t->learn[s][k].idx == i)
+					t->learn[s][k].kind = SMMUTRACE_LEARN_NONE;
+		if (i == SMMUTRACE_LOCK_ASID)
+			t->kdata_hi = 0;	/* do not learn it either */
 	}
 }
 
@@ -1007,12 +1341,18 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 
 	c.tgid = env.pid;
 	c.raw = env.raw == 1;
+	c.min_dur_ns = env.min_dur_ns;
+	c.all_tasks = env.all_tasks;
 	c.cmdq_has_cmdq = t->cmdq_has_cmdq;
 	c.learn_asid_slot = -1;
 
 	if (env.locks) {
 		resolve_locks(t);
 		describe_learned_locks(t);
+		err = lock_at_rules(t);
+		if (err)
+			return err;
+		filter_locks(t);
 		memcpy(c.learn, t->learn, sizeof(c.learn));
 	}
 	if (env.locks && !t->lock_addr[0] && t->kdata_hi) {
@@ -1025,18 +1365,34 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 	/* The skeleton types .rodata const volatile: writable until load. */
 	memcpy((void *)&skel->rodata->cfg, &c, sizeof(c));
 	t->locks_attached = false;
-	for (k = 0; k < SMMUTRACE_MAX_LOCKS; k++)
-		t->locks_attached |= env.locks && t->lock_traced[k];
+	for (k = 0; k < SMMUTRACE_MAX_LOCKS; k++)	/* lock function hooks */
+		t->locks_attached |= env.locks && t->lock_traced[k] &&
+				     k != SMMUTRACE_LOCK_CMDQ;
+	t->locks_attached |= env.all_tasks;
+	if (t->lock_traced[SMMUTRACE_LOCK_CMDQ]) {
+		bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+
+		bpf_program__set_autoload(skel->progs.fentry_cmdq_unlock, fentry);
+		bpf_program__set_autoload(skel->progs.kprobe_cmdq_unlock, !fentry);
+		if (fentry) {
+			err = bpf_program__set_attach_target(skel->progs.fentry_cmdq_unlock,
+							     0, "arm_smmu_cmdq_shared_unlock");
+			if (err)
+				return err;
+		}
+	}
 	if (t->locks_attached) {
 		const char *fam = t->fentry_ok && env.probe != PROBE_KPROBE ?
 				  "fentry" : "kprobe";
 
 		/* tp_btf needs no ftrace direct calls: 6.1 has it too */
-		t->contention = btf__find_by_name_kind(t->btf,
-				"btf_trace_contention_begin", BTF_KIND_TYPEDEF) > 0;
+		t->contention = !env.all_tasks &&
+			btf__find_by_name_kind(t->btf, "btf_trace_contention_begin",
+					       BTF_KIND_TYPEDEF) > 0;
 		bpf_program__set_autoload(skel->progs.contention_begin, t->contention);
 		bpf_program__set_autoload(skel->progs.contention_end, t->contention);
-		bool spin = t->lock_traced[SMMUTRACE_LOCK_DEVICES];
+		/* klockstat follows mutexes only, and so does the baseline */
+		bool spin = t->lock_traced[SMMUTRACE_LOCK_DEVICES] && !env.all_tasks;
 
 		if (!strcmp(fam, "fentry")) {
 			bpf_program__set_autoload(skel->progs.fentry_mutex_lock, true);
@@ -1159,6 +1515,30 @@ static int attach_locks(struct tracer *t, struct smmutrace *skel)
 	return 0;
 }
 
+/* --lock cmdq_lock: the end of each shared hold of the cmdq lock. */
+static int attach_cmdq_lock(struct tracer *t, struct smmutrace *skel)
+{
+	bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+	struct bpf_link *l;
+	int err;
+
+	if (fentry)
+		l = bpf_program__attach(skel->progs.fentry_cmdq_unlock);
+	else
+		l = bpf_program__attach_kprobe(skel->progs.kprobe_cmdq_unlock, false,
+					       "arm_smmu_cmdq_shared_unlock");
+	err = libbpf_get_error(l);
+	if (err) {
+		t->lock_traced[SMMUTRACE_LOCK_CMDQ] = false;
+		snprintf(t->lock_method[SMMUTRACE_LOCK_CMDQ], sizeof(t->lock_method[0]),
+			 "not traced: hooking arm_smmu_cmdq_shared_unlock failed: %s",
+			 errstr(err));
+		return err;
+	}
+	t->lock_links[8] = l;
+	return 0;
+}
+
 static void detach_all(struct tracer *t)
 {
 	int i, k;
@@ -1169,7 +1549,7 @@ static void detach_all(struct tracer *t)
 			t->funcs[i].links[k] = NULL;
 		}
 	}
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 9; i++) {
 		bpf_link__destroy(t->lock_links[i]);
 		t->lock_links[i] = NULL;
 	}
@@ -1551,6 +1931,92 @@ static void print_lock_stat(const struct tracer *t, const struct smmutrace *skel
 	printf("(lock_stat counts every acquisition of the class, the tracer the holds begun inside traced functions: they match when only the traced path takes the lock. lock_stat's hold begins in lockdep's __lock_acquire, before the lock is taken and before the return probe, and ends in lock_release, after the unlock probe: DIFF is >= 0 and is the probes' and lockdep's cost per hold. CONT: lock:contention_begin/end pairs, which lockdep kernels emit on every mutex acquisition (no fast path); lock_stat counts real contentions)\n");
 }
 
+/* --- --all-tasks: holds per mutex address -------------------------------- */
+
+struct any_row {
+	uint64_t addr;
+	struct smmutrace_any_lock st;
+};
+
+static int cmp_any_hold(const void *a, const void *b)
+{
+	const struct any_row *x = a, *y = b;
+
+	return x->st.hold_ns < y->st.hold_ns ? 1 : x->st.hold_ns > y->st.hold_ns ? -1 : 0;
+}
+
+/* Every mutex seen, by total hold, largest first; NULL on error. */
+static struct any_row *any_rows(const struct smmutrace *skel, size_t *nr,
+				uint64_t *holds)
+{
+	int fd = bpf_map__fd(skel->maps.any_locks);
+	struct any_row *rows = NULL, *n;
+	size_t cap = 0;
+	uint64_t key, *prev = NULL;
+
+	*nr = 0;
+	*holds = 0;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		if (*nr == cap) {
+			cap = cap ? cap * 2 : 256;
+			n = realloc(rows, cap * sizeof(*rows));
+			if (!n) {
+				free(rows);
+				return NULL;
+			}
+			rows = n;
+		}
+		rows[*nr].addr = key;
+		if (!bpf_map_lookup_elem(fd, &key, &rows[*nr].st)) {
+			*holds += rows[*nr].st.holds;
+			(*nr)++;
+		}
+		prev = &key;
+	}
+	if (rows)
+		qsort(rows, *nr, sizeof(*rows), cmp_any_hold);
+	return rows ? rows : calloc(1, sizeof(*rows));
+}
+
+static void print_any_locks(const struct tracer *t, const struct smmutrace *skel)
+{
+	const struct smmutrace__bss *b = skel->bss;
+	char tot[16], mx[16], w[16], where[160];
+	struct any_row *rows;
+	uint64_t holds;
+	size_t nr, i;
+
+	rows = any_rows(skel, &nr, &holds);
+	if (!rows) {
+		fprintf(stderr, "smmubench trace: --all-tasks: cannot read the lock map\n");
+		return;
+	}
+	printf("\nALL TASKS (klockstat-style baseline): %llu mutex holds of %zu mutexes, %llu lost (map full)\n",
+	       (unsigned long long)b->any_acquired, nr,
+	       (unsigned long long)b->any_map_full);
+	printf("%-18s %-40s %8s %9s %9s %9s\n", "MUTEX", "SYMBOL", "HOLDS", "HOLD",
+	       "MAXHOLD", "WAIT");
+	for (i = 0; i < nr && i < 10; i++) {
+		const struct ksym *k = ksyms__find_addr(t->ks, rows[i].addr);
+
+		/* a static mutex lies in a data symbol; heap ones in no symbol */
+		if (k && k->type != 't' && k->type != 'T' &&
+		    rows[i].addr - k->addr < 4096)
+			snprintf(where, sizeof(where), "%s+0x%llx", k->name,
+				 (unsigned long long)(rows[i].addr - k->addr));
+		else
+			snprintf(where, sizeof(where), "-");
+		fmt_ns(tot, sizeof(tot), rows[i].st.hold_ns);
+		fmt_ns(mx, sizeof(mx), rows[i].st.max_hold_ns);
+		fmt_ns(w, sizeof(w), rows[i].st.wait_ns);
+		printf("0x%-16llx %-40s %8llu %9s %9s %9s\n",
+		       (unsigned long long)rows[i].addr, where,
+		       (unsigned long long)rows[i].st.holds, tot, mx, w);
+	}
+	printf("(top 10 by total hold; HOLD and WAIT are totals; mutex_lock/mutex_unlock only, no stacks)\n");
+	free(rows);
+}
+
 struct pcts {
 	uint64_t count, p50, p99, max, sum;
 	bool from_hist;
@@ -1587,7 +2053,7 @@ static struct pcts slot_pcts(const struct smmutrace *skel,
 static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 {
 	const struct smmutrace__bss *b = skel->bss;
-	char p50[16], p99[16], mx[16], tot[16], syn[16], cw[16];
+	char p50[16], p99[16], mx[16], tot[16], syn[16], cw[16], cont[24];
 	const struct func *f;
 	struct pcts p;
 	uint64_t total = 0, start_fail = 0, no_entry = 0;
@@ -1614,6 +2080,17 @@ static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 	}
 	if (hist)
 		printf("(percentiles from in-kernel histograms: +-6.25%%)\n");
+	if (env.min_dur_ns) {
+		fmt_ns(p50, sizeof(p50), env.min_dur_ns);
+		printf("(--min-duration %s: only calls at least that long are counted; shorter ones:", p50);
+		for (i = 0; i < t->nr_funcs; i++) {
+			f = &t->funcs[i];
+			if (f->state == RES_ATTACHED)
+				printf(" %s %llu", f->def->name,
+				       (unsigned long long)b->slot_stats[f->slot].below_min);
+		}
+		printf(")\n");
+	}
 
 	printf("\n%-16s %10s\n", "COMMAND", "COUNT");
 	for (i = 0; i < 256; i++) {
@@ -1653,10 +2130,15 @@ static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 			fmt_ns(p99, sizeof(p99), ls->wait_ns);
 			fmt_ns(syn, sizeof(syn), ls->sync_ns);
 			fmt_ns(cw, sizeof(cw), ls->contended_ns);
-			printf("%-20s %8llu %9s %9s %9s %5llu %9s %7llu %9s  %s\n",
+			snprintf(cont, sizeof(cont), "%llu",
+				 (unsigned long long)ls->contended);
+			/* the cmdq lock's bound has no wait and no contention */
+			if (i == SMMUTRACE_LOCK_CMDQ)
+				snprintf(p99, sizeof(p99), "-");
+			printf("%-20s %8llu %9s %9s %9s %5s %9s %7llu %9s  %s\n",
 			       lock_names[i], (unsigned long long)ls->acquired,
-			       tot, mx, p99, (unsigned long long)ls->contended,
-			       t->contention ? cw : "-",
+			       tot, mx, p99, i == SMMUTRACE_LOCK_CMDQ ? "-" : cont,
+			       t->contention && i != SMMUTRACE_LOCK_CMDQ ? cw : "-",
 			       (unsigned long long)ls->sync_calls, syn,
 			       t->lock_method[i]);
 		}
@@ -1665,6 +2147,8 @@ static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 		print_takers(t, skel);
 		if (t->lock_stat)
 			print_lock_stat(t, skel);
+		if (env.all_tasks)
+			print_any_locks(t, skel);
 	}
 
 	for (i = 0; i < SMMUTRACE_MAX_SLOTS; i++) {
@@ -1744,8 +2228,14 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 		err = err ?: sb_results__set_param(r, "command", "%s", cmd);
 	if (env.pid)
 		err = err ?: sb_results__set_param(r, "pid", "%d", env.pid);
-	err = err ?: sb_results__set_param(r, "traced_ns", "%llu",
-					   (unsigned long long)(t->t_end - t->t_start));
+	if (env.min_dur_ns)
+		err = err ?: sb_results__set_param(r, "min_duration_ns", "%llu",
+						   (unsigned long long)env.min_dur_ns);
+	if (env.lock_mask || env.all_tasks)
+		err = err ?: sb_results__set_param(r, "locks", "%s",
+						   env.all_tasks ? "all-tasks" : "--lock");
+	/* measured, not asked for: a counter (docs/results-format.md) */
+	err = err ?: sb_results__set_counter(r, "traced_ns", t->t_end - t->t_start);
 
 	for (i = 0; i < t->nr_funcs && !err; i++) {
 		f = &t->funcs[i];
@@ -1770,6 +2260,11 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 		snprintf(name, sizeof(name), "count.func.%s", f->def->name);
 		err = err ?: sb_results__set_counter(r, name,
 						     b->slot_stats[f->slot].count);
+		if (env.min_dur_ns) {
+			snprintf(name, sizeof(name), "below_min.func.%s", f->def->name);
+			err = err ?: sb_results__set_counter(r, name,
+					b->slot_stats[f->slot].below_min);
+		}
 	}
 	if (!err) {
 		s = sb_results__series(r, "sync.cmdq", "ns", SB_KIND_SYNC);
@@ -1867,15 +2362,21 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 		err = err ?: sb_results__set_counter(r, name, ls->sync_ns);
 		snprintf(name, sizeof(name), "lock.%s.sync_calls", lock_names[i]);
 		err = err ?: sb_results__set_counter(r, name, ls->sync_calls);
+		/* the cmdq lock's bound has no wait and no contention events */
+		bool cmdq = i == SMMUTRACE_LOCK_CMDQ;
+
 		snprintf(name, sizeof(name), "lock.%s.wait_ns", lock_names[i]);
-		err = err ?: sb_results__set_counter(r, name, ls->wait_ns);
+		if (cmdq)
+			err = err ?: sb_results__set_counter_unsupported(r, name);
+		else
+			err = err ?: sb_results__set_counter(r, name, ls->wait_ns);
 		snprintf(name, sizeof(name), "lock.%s.contended", lock_names[i]);
-		if (t->contention)
+		if (t->contention && !cmdq)
 			err = err ?: sb_results__set_counter(r, name, ls->contended);
 		else
 			err = err ?: sb_results__set_counter_unsupported(r, name);
 		snprintf(name, sizeof(name), "lock.%s.contended_ns", lock_names[i]);
-		if (t->contention)
+		if (t->contention && !cmdq)
 			err = err ?: sb_results__set_counter(r, name, ls->contended_ns);
 		else
 			err = err ?: sb_results__set_counter_unsupported(r, name);
@@ -1896,6 +2397,19 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 	err = err ?: sb_results__set_counter(r, "drops.lock_state", b->lock_state_fail);
 	err = err ?: sb_results__set_counter(r, "drops.path", b->path_fail);
 	err = err ?: sb_results__set_counter(r, "drops.lock_try_stale", b->lock_try_stale);
+	if (env.all_tasks) {
+		struct any_row *rows;
+		uint64_t holds;
+		size_t nr;
+
+		rows = err ? NULL : any_rows(skel, &nr, &holds);
+		if (!err && !rows)
+			err = -ENOMEM;
+		err = err ?: sb_results__set_counter(r, "alltasks.holds", b->any_acquired);
+		err = err ?: sb_results__set_counter(r, "alltasks.mutexes", nr);
+		err = err ?: sb_results__set_counter(r, "drops.alltasks_map", b->any_map_full);
+		free(rows);
+	}
 	if (!err) {
 		uint64_t sf = 0, ne = 0;
 
@@ -2010,6 +2524,7 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 	static const char *const parts[] = { "cd_write", "cmd_sync", "tlbi", "syncs" };
 	uint32_t tid_of[JOIN_MAX_THREADS] = {};
 	struct sb_results *r = NULL;
+	bool cd_traced = false;
 	const char *pids;
 	char err[256], name[SB_NAME_MAX];
 	size_t nthreads = 0, i, j, k, nops;
@@ -2031,6 +2546,9 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 				break;
 		}
 	}
+	for (p = 0; p < t->nr_funcs; p++)
+		cd_traced |= t->funcs[p].state == RES_ATTACHED &&
+			     is_cd_write(t, t->funcs[p].slot);
 	printf("\nJOINED TO %s (thread ids from %s)\n", env.join,
 	       nthreads ? "meta thread_pids" : "the traced calls inside each op");
 	printf("%-14s %6s %8s %10s %10s %10s %8s\n", "OP", "OPS", "MATCHED",
@@ -2057,16 +2575,7 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 			memset(tid_of, 0, sizeof(tid_of));
 			join_tids(t, op, tid_of, nth);
 		}
-		for (p = 0; p < 4; p++) {
-			snprintf(name, sizeof(name), "trace.%s.%s", op->name + 3, parts[p]);
-			out[p] = sb_results__series(r, name, p == 3 ? "1" : "ns",
-						    p == 3 ? SB_KIND_COUNT :
-						    p == 1 ? SB_KIND_SYNC : SB_KIND_FUNC);
-			if (!out[p]) {
-				err2 = -ENOMEM;
-				break;
-			}
-		}
+		memset(out, 0, sizeof(out));
 		op = &r->series[i];	/* the table does not move, but be plain */
 		for (j = 0; j < op->nr_samples && !err2; j++) {
 			const struct sb_sample *sm = &op->samples[j];
@@ -2112,6 +2621,20 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 			for (p = 0; p < 4 && !err2; p++) {
 				struct sb_sample o = *sm;
 
+				/* no CD-write function traced: no CD-write time */
+				if (p == 0 && !cd_traced)
+					continue;
+				if (!out[p]) {	/* series only for ops with records */
+					snprintf(name, sizeof(name), "trace.%s.%s",
+						 op->name + 3, parts[p]);
+					out[p] = sb_results__series(r, name,
+						p == 3 ? "1" : "ns", p == 3 ? SB_KIND_COUNT :
+						p == 1 ? SB_KIND_SYNC : SB_KIND_FUNC);
+					if (!out[p]) {
+						err2 = -ENOMEM;
+						break;
+					}
+				}
 				o.value = v[p];
 				sum[p] += v[p];
 				err2 = sb_series__add(out[p], &o);
@@ -2121,7 +2644,10 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 			if (v[3] > smax)
 				smax = v[3];
 		}
-		fmt_ns(c0, sizeof(c0), matched ? sum[0] / matched : 0);
+		if (!cd_traced)
+			snprintf(c0, sizeof(c0), "-");
+		else
+			fmt_ns(c0, sizeof(c0), matched ? sum[0] / matched : 0);
 		fmt_ns(c1, sizeof(c1), matched ? sum[1] / matched : 0);
 		fmt_ns(c2, sizeof(c2), matched ? sum[2] / matched : 0);
 		printf("%-14s %6zu %8llu %10s %10s %10s %4llu..%llu\n", op->name,
@@ -2132,6 +2658,10 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 		err2 = err2 ?: sb_results__set_counter(r, name, matched);
 	}
 	printf("(CDWRITE, CMD_SYNC, TLBI: mean time per matched op of the CD-write function, of cmdlist calls ending in a CMD_SYNC, of cmdlist calls carrying a TLBI; SYNCS/OP: min..max)\n");
+	/* The run's own latencies now include the probes' cost: say so. */
+	err2 = err2 ?: sb_results__set_meta(r, "traced", "%s probes (smmubench trace): op latencies include their cost",
+					    t->fentry_ok && env.probe != PROBE_KPROBE ?
+					    "fentry" : "kprobe");
 	if (!err2 && skel->bss->rb_drops)
 		printf("warning: %llu records lost in the ring buffer: some ops are incomplete\n",
 		       (unsigned long long)skel->bss->rb_drops);
@@ -2216,6 +2746,7 @@ int cmd_trace(int argc, char **argv)
 	int i, err, nr_attached = 0;
 
 	argv[0] = (char *)"smmubench trace";	/* for argp's messages */
+	argp_err_exit_status = SB_EXIT_USAGE;
 	err = argp_parse(&argp, argc, argv, ARGP_NO_HELP, NULL, NULL);
 	if (err)
 		return 2;
@@ -2318,6 +2849,8 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (t->locks_attached && attach_locks(t, skel))
 		t->locks_attached = false;
+	if (t->lock_traced[SMMUTRACE_LOCK_CMDQ])
+		attach_cmdq_lock(t, skel);	/* says why in the method if it fails */
 	print_resolution(t, stdout);
 	if (!nr_attached) {
 		fprintf(stderr, "smmubench trace: nothing attached\n");
@@ -2369,7 +2902,13 @@ int cmd_trace(int argc, char **argv)
 			env.duration ? " for the duration" : "");
 	}
 	while (!exiting) {
+		/*
+		 * Records wake the reader only when the buffer fills up
+		 * (smmutrace.bpf.c, rb_wakeup_flags()): drain it every 100 ms.
+		 */
 		err = ring_buffer__poll(rb, 100);
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		if (err == -EINTR) {
 			err = 0;
 			break;
@@ -2414,7 +2953,10 @@ int cmd_trace(int argc, char **argv)
 	print_summary(t, skel);
 	if (env.output && write_results(t, skel))
 		err = -EIO;
-	if (env.join && join_results(t, skel))
+	if (env.join && child_rc > 0)
+		fprintf(stderr, "smmubench trace: COMMAND failed: nothing joined to %s\n",
+			env.join);
+	else if (env.join && join_results(t, skel))
 		err = -EIO;
 	if (child_rc > 0)
 		fprintf(stderr, "smmubench trace: COMMAND exited %d\n", child_rc);
@@ -2438,10 +2980,60 @@ cleanup:
 			free(t->lock_raw[i].ev);
 		btf__free(t->btf);
 		ksyms__free(t->ks);
+		ksyms__free(module_ks);
 		free(t->ftrace_funcs);
 		free(t);
 	}
 	if (err)
 		return 1;
 	return child_rc > 0 ? child_rc : 0;
+}
+
+/*
+ * smmubench run --trace[=OPTIONS]: the run, as COMMAND of a trace that
+ * joins its records to the run's results file. @argv is run's own, minus
+ * its --trace element at @trace_argi; OPTIONS are trace options split at
+ * blanks. The run is this same program (/proc/self/exe), so that tracer
+ * and run are one version.
+ */
+int cmd_trace_run(int argc, char **argv, int trace_argi, const char *results,
+		  const char *opts)
+{
+	char *copy = strdup(opts ? opts : ""), *tok, *save = NULL;
+	char **av = calloc(argc + strlen(opts ? opts : "") + 16, sizeof(*av));
+	int n = 0, i, ret;
+
+	if (!copy || !av) {
+		fprintf(stderr, "smmubench run: --trace: out of memory\n");
+		free(copy);
+		free(av);
+		return SB_EXIT_RUNTIME;
+	}
+	av[n++] = (char *)"trace";
+	av[n++] = (char *)"--join";
+	av[n++] = (char *)results;
+	for (tok = strtok_r(copy, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (!strcmp(tok, "--")) {
+			fprintf(stderr, "smmubench run: --trace: no '--' or COMMAND in the trace options: the run is the command\n");
+			free(copy);
+			free(av);
+			return SB_EXIT_USAGE;
+		}
+		av[n++] = tok;
+	}
+	av[n++] = (char *)"--";
+	av[n++] = (char *)"/proc/self/exe";
+	av[n++] = (char *)"run";
+	for (i = 1; i < argc; i++)
+		if (i != trace_argi)
+			av[n++] = argv[i];
+	av[n++] = (char *)"-o";		/* the file both sides agree on */
+	av[n++] = (char *)results;
+	av[n] = NULL;
+	env.from_run = true;
+	ret = cmd_trace(n, av);
+	free(copy);
+	free(av);
+	return ret;
 }

@@ -30,14 +30,18 @@
 #define SMMUTRACE_LOCK_IOMMU_SVA	3	/* iommu_sva_lock, static */
 #define SMMUTRACE_LOCK_GROUP		4	/* iommu_group.mutex */
 #define SMMUTRACE_LOCK_DEVICES		5	/* arm_smmu_domain.devices_lock (spin) */
+#define SMMUTRACE_LOCK_STREAMS		6	/* arm_smmu_device.streams_mutex */
+#define SMMUTRACE_LOCK_CMDQ		7	/* cmdq->lock, shared side: a bound */
 
 /* Nesting of traced functions remembered per thread (innermost = taker). */
 #define SMMUTRACE_PATH_DEPTH	8
 
 /*
  * Lock addresses learned from a traced function's arguments, at its entry:
- * up to two rules per slot, each "argument @arg, of kind @kind, gives lock
- * @idx". The front end derives them from the function's BTF prototype.
+ * up to SMMUTRACE_LEARN_PER_SLOT rules per slot, each "argument @arg, of
+ * kind @kind, gives lock @idx". The front end derives them from the
+ * function's BTF prototype, or takes them from --lock-at (up to 3 locks
+ * per function: smmubench.ko's model).
  */
 enum smmutrace_learn_kind {
 	SMMUTRACE_LEARN_NONE = 0,
@@ -53,7 +57,7 @@ struct smmutrace_learn {
 	__u8 pad;
 	__s32 off;			/* SMMUTRACE_LEARN_OFFSET */
 };
-#define SMMUTRACE_LEARN_PER_SLOT	2
+#define SMMUTRACE_LEARN_PER_SLOT	4
 
 /*
  * Log-linear histogram of nanoseconds: values below 8 get a bucket each;
@@ -98,6 +102,7 @@ struct smmutrace_slot_stat {
 	__u64 max_ns;
 	__u64 no_entry;		/* exits without an entry (attached mid-call) */
 	__u64 start_fail;	/* entries lost: the start map was full */
+	__u64 below_min;	/* calls shorter than --min-duration, not kept */
 };
 
 /* Per-lock totals; a lock is traced only for tasks inside a traced path. */
@@ -136,6 +141,22 @@ struct smmutrace_cfg {
 	__s32 learn_asid_slot;		/* slot of finalise_s1, -1: do not */
 	__u64 kdata_lo;
 	__u64 kdata_hi;
+	__u64 min_dur_ns;		/* --min-duration: shorter calls are not kept */
+	/*
+	 * --all-tasks: the klockstat-style baseline. The mutex hooks act for
+	 * every task and every mutex (no per-task gate, no known-lock filter)
+	 * and aggregate holds per mutex address; the driver lock tables stay
+	 * empty.
+	 */
+	bool all_tasks;
+};
+
+/* --all-tasks: holds per mutex address. */
+struct smmutrace_any_lock {
+	__u64 holds;
+	__u64 hold_ns;
+	__u64 max_hold_ns;
+	__u64 wait_ns;
 };
 
 /*

@@ -59,7 +59,8 @@ static int ksym_cmp(const void *a, const void *b)
 	return 0;
 }
 
-struct ksyms *ksyms__load_file(const char *path)
+/* @modules: the symbols of loaded modules ("[module]") instead. */
+static struct ksyms *ksyms__load_part(const char *path, bool modules)
 {
 	char line[512], name[256], mod[256];
 	unsigned long long addr;
@@ -79,7 +80,7 @@ struct ksyms *ksyms__load_file(const char *path)
 		n = sscanf(line, "%llx %c %255s %255s", &addr, &type, name, mod);
 		if (n < 3)
 			continue;
-		if (n == 4)	/* "[module]": not the kernel image */
+		if ((n == 4) != modules)	/* "[module]": not the image */
 			continue;
 		if (ksyms__add(ks, addr, type, name))
 			goto err;
@@ -102,9 +103,35 @@ err:
 	return NULL;
 }
 
+const struct ksym *ksyms__find_addr(const struct ksyms *ks, uint64_t addr)
+{
+	size_t lo = 0, hi = ks->nr;
+
+	/* the first symbol above @addr, then the one before it */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &ks->syms[lo - 1] : NULL;
+}
+
+struct ksyms *ksyms__load_file(const char *path)
+{
+	return ksyms__load_part(path, false);
+}
+
 struct ksyms *ksyms__load(void)
 {
 	return ksyms__load_file("/proc/kallsyms");
+}
+
+struct ksyms *ksyms__load_modules(void)
+{
+	return ksyms__load_part("/proc/kallsyms", true);
 }
 
 void ksyms__free(struct ksyms *ks)

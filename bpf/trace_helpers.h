@@ -28,6 +28,8 @@ struct ksyms {
 
 struct ksyms *ksyms__load(void);
 struct ksyms *ksyms__load_file(const char *path);
+/* The symbols of loaded modules instead (module names dropped). */
+struct ksyms *ksyms__load_modules(void);
 void ksyms__free(struct ksyms *ks);	/* accepts NULL */
 /* Every text symbol named @name or a compiler clone of it (name.isra.0,
  * name.constprop.1, name.part.0, ...), in address order. */
@@ -35,6 +37,11 @@ size_t ksyms__find_all(const struct ksyms *ks, const char *name,
 		       const struct ksym **out, size_t max);
 /* The first data or text symbol named exactly @name. */
 const struct ksym *ksyms__get(const struct ksyms *ks, const char *name);
+/*
+ * The symbol @addr lies in (the last one at or below it), or NULL below
+ * the first; the caller decides whether the offset is plausible.
+ */
+const struct ksym *ksyms__find_addr(const struct ksyms *ks, uint64_t addr);
 /* True when every address in the list of all-zero addresses (kptr_restrict). */
 bool ksyms__addrs_hidden(const struct ksyms *ks);
 

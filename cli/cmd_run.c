@@ -49,6 +49,8 @@ struct run_env {
 	const char *label;
 	const char *output;
 	int progress;		/* 1 on, 0 off, -1 when stderr is a tty */
+	const char *trace;	/* --trace[=OPTIONS]: trace options, or NULL */
+	int trace_argi;		/* argv index of --trace, dropped for the run */
 };
 
 static const struct {
@@ -118,6 +120,7 @@ static const char run_doc[] =
 enum {
 	OPT_PASID = 0x100,
 	OPT_PROGRESS,
+	OPT_TRACE,
 };
 
 static const struct argp_option run_opts[] = {
@@ -141,6 +144,8 @@ static const struct argp_option run_opts[] = {
 	{ "label", 'l', "L", 0, "Label stored in the results", 2 },
 	{ "output", 'o', "FILE", 0, "Results file", 2 },
 	{ "progress", OPT_PROGRESS, NULL, 0, "Show progress on stderr", 2 },
+	{ "trace", OPT_TRACE, "OPTIONS", OPTION_ARG_OPTIONAL,
+	  "Run under smmubench trace and add per-op breakdown series (trace.OP.cd_write, .cmd_sync, .tlbi, .syncs) to the results; OPTIONS are trace options, e.g. --trace='-f arm_smmu_iotlb_sync --no-locks' (see smmubench trace --help)", 2 },
 	{ "quiet", 'q', NULL, 0, "No progress, no summary table", 2 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 3 },
 	{},
@@ -379,6 +384,12 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		env->progress = 0;
+		break;
+	case OPT_TRACE:
+		if (env->trace)
+			argp_error(state, "--trace given twice");
+		env->trace = arg ? arg : "";
+		env->trace_argi = state->next - 1;	/* one element: --trace[=...] */
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -1135,6 +1146,9 @@ int cmd_run(int argc, char **argv)
 	else
 		default_output(&env, out, sizeof(out));
 
+	/* The traced run checks the module itself, after the trace options. */
+	if (env.trace)
+		return cmd_trace_run(argc, argv, env.trace_argi, out, env.trace);
 	if (access(SMMUBENCH_DEVICE_PATH, F_OK)) {
 		fprintf(stderr, "smmubench run: %s missing: module not loaded: insmod smmubench.ko\n",
 			SMMUBENCH_DEVICE_PATH);

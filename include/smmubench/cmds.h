@@ -13,6 +13,13 @@ int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+/*
+ * smmubench run --trace: runs @argv (run's own, without its element
+ * @trace_argi) under smmubench trace with the trace options @opts and joins
+ * the records to the run's results file @results (bpf/smmutrace.c).
+ */
+int cmd_trace_run(int argc, char **argv, int trace_argi, const char *results,
+		  const char *opts);
 int cmd_model(int argc, char **argv);
 
 #endif /* SMMUBENCH_CMDS_H */

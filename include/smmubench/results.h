@@ -14,7 +14,9 @@
  *  - hists:    per-series histograms for long runs where raw samples would
  *              be too many (buckets are [lo, hi) in the series' unit);
  *  - counters: scalar facts such as dropped events, clock resolution, or a
- *              counter the machine does not support (never recorded as 0).
+ *              counter the machine does not support (never recorded as 0);
+ *              measured totals of a run (elapsed_ns, traced_ns) too: a
+ *              param is only what the run was asked for.
  */
 #ifndef SMMUBENCH_RESULTS_H
 #define SMMUBENCH_RESULTS_H

@@ -9,7 +9,9 @@
 #    the command sequence derived from each kernel's driver source, and the
 #    same counts as ftrace (kprobe_events) over the same window;
 #  - mutex holds of the attach path with their CMD_SYNCs;
-#  - the results file carries the counters.
+#  - the results file carries the counters;
+#  - smmubench run --trace: the map workload's records joined to its op ids;
+#  - the filters --pid, --lock and --min-duration.
 # Usage: trace.sh PCI_STUB_KO
 . /opt/smmubench/tests/tap.sh
 
@@ -76,7 +78,7 @@ echo "p:smmut/cmdlist arm_smmu_cmdq_issue_cmdlist $args" >>$T/kprobe_events &&
 ok $? "ftrace kprobe_events on the cmdlist and both attach_dev copies"
 echo >$T/trace
 
-smmubench trace -e -o $res \
+smmubench trace -e -o $res -L arm_smmu_asid_lock,init_mutex,devices_lock,cmdq_lock \
 	-f arm_smmu_attach_dev,arm_smmu_domain_finalise_s1,arm_smmu_install_ste_for_dev,arm_smmu_sync_cd,arm_smmu_write_ctx_desc_devices,arm_smmu_tlb_inv_range_domain \
 	-- sh -c "echo pci-stub >/sys/bus/pci/devices/$dev/driver_override &&
 		  echo $dev >/sys/bus/pci/drivers_probe" >$out 2>&1
@@ -143,8 +145,16 @@ case $k in
 	is "$(counter lock.arm_smmu_asid_lock.sync_calls)" 4 "arm_smmu_asid_lock: 4 CMD_SYNCs while held"
 	;;
 esac
-grep -q '^devices_lock  *not traced: spin_lock_irqsave is inlined' $out
-ok $? "devices_lock: says why it is not traced"
+grep -q '^devices_lock  *not traced: spin_lock_irqsave is inlined.*Bound from the driver source: each hold lies inside one call of arm_smmu_' $out
+ok $? "devices_lock: says why it is not traced, and the bound from the source"
+# The cmdq lock's shared side ends in arm_smmu_cmdq_shared_unlock(): one
+# bounded hold per cmdlist call with a CMD_SYNC (-L cmdq_lock).
+grep -q '^cmdq_lock .* bounded estimate: ' $out
+ok $? "cmdq_lock: traced as a bounded estimate, and says so"
+is "$(counter lock.cmdq_lock.holds)" "$ft_syncs" "cmdq_lock: one shared hold per CMD_SYNC ($ft_syncs, ftrace)"
+is "$(counter lock.cmdq_lock.sync_calls)" "$ft_syncs" "cmdq_lock: each hold spans its CMD_SYNC"
+grep -q '^streams_mutex  *not traced: not selected by --lock' $out
+ok $? "-L: streams_mutex not selected, and says so"
 is "$(counter drops.ringbuf)" 0 "no ring buffer drops"
 
 # --- 3. the map workload: N unmaps, exact commands ------------------------
@@ -160,13 +170,15 @@ if [ -f /opt/smmubench/smmubench.ko ] && insmod /opt/smmubench/smmubench.ko; the
 	echo >/sys/bus/pci/devices/$dev/driver_override
 	echo >$T/trace
 	echo 1 >$T/events/smmut/enable
-	smmubench trace --no-locks -o $res \
-		-f arm_smmu_map_pages,arm_smmu_unmap_pages,arm_smmu_iotlb_sync \
-		-- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run.sbr >$out 2>&1
+	# run --trace: the same as trace --join RUN.results -- run ... -o RUN.results
+	run=/tmp/run.sbr
+	smmubench run --trace="--no-locks -o $res -f arm_smmu_map_pages,arm_smmu_unmap_pages,arm_smmu_iotlb_sync" \
+		-w map -d "$dev" -n $n -q -o $run >$out 2>&1
 	rc=$?
 	echo 0 >$T/events/smmut/enable
 	grep -A8 '^ISSUED INSIDE' $out | sed 's/^/# /'
-	is "$rc" 0 "trace -- smmubench run -w map -n $n exits 0"
+	grep -A6 '^JOINED TO' $out | sed 's/^/# /'
+	is "$rc" 0 "run --trace -w map -n $n exits 0"
 	is "$(counter count.func.arm_smmu_unmap_pages)" $n "map: $n arm_smmu_unmap_pages (v3 copy)"
 	is "$(counter count.func.arm_smmu_map_pages)" $n "map: $n arm_smmu_map_pages (v3 copy)"
 	is "$(counter inside.arm_smmu_iotlb_sync.calls)" $n "map: $n cmdlist calls inside arm_smmu_iotlb_sync"
@@ -174,6 +186,48 @@ if [ -f /opt/smmubench/smmubench.ko ] && insmod /opt/smmubench/smmubench.ko; the
 	is "$(counter inside.arm_smmu_iotlb_sync.CMD_SYNC)" $n "map: $n CMD_SYNC"
 	is "$(counter inside.arm_smmu_map_pages.calls)" 0 "map: no command inside arm_smmu_map_pages"
 	is "$(counter cmdq.calls)" "$(grep -c ' cmdlist:' $T/trace)" "map: cmdlist calls equal ftrace's"
+
+	# The join: each op's records, by op id (docs/tracer.md, "--join").
+	samples() {	# samples SERIES [AWK-CONDITION]: op ids, sorted
+		awk -v s="$1" '$1 == "sample" && $2 == s && '"${2:-1}"' { print $4 }' $run | sort
+	}
+	is "$(results_counter $run trace.iotlb_sync.matched)" $n "run --trace: all $n iotlb_sync ops joined"
+	is "$(results_counter $run trace.unmap.matched)" $n "run --trace: all $n unmap ops joined"
+	is "$(samples trace.iotlb_sync.syncs '$3 == 1' | wc -l)" $n "run --trace: 1 CMD_SYNC in every iotlb_sync op"
+	is "$(samples trace.unmap.syncs '$3 == 0' | wc -l)" $n "run --trace: no CMD_SYNC in any unmap op (the gather defers it)"
+	samples op.iotlb_sync >/tmp/ids.op
+	samples trace.iotlb_sync.tlbi '$3 > 0' >/tmp/ids.tlbi
+	cmp -s /tmp/ids.op /tmp/ids.tlbi
+	ok $? "run --trace: TLBI time in every iotlb_sync op, under its op id"
+	grep -q "^series	trace.iotlb_sync.cmd_sync	sync	ns	$n	0" $run
+	ok $? "run --trace: trace.iotlb_sync.cmd_sync series of $n samples"
+	grep -q '^series	trace\.[a-z_]*\.cd_write' $run
+	ok $((!$?)) "run --trace: no CD-write series when no CD-write function is traced"
+	grep -q '^meta	traced	' $run
+	ok $? "run --trace: the results say the op latencies include the probes"
+
+	# --min-duration at this run's median unmap_pages: every call is either
+	# kept (and at least that long) or counted below it.
+	min=$(awk '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" { print $3 }' $res |
+		sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	smmubench trace --no-locks -m "${min}ns" -o $res \
+		-f arm_smmu_unmap_pages -- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run2.sbr >$out 2>&1
+	is "$?" 0 "trace -m ${min}ns -- run -w map exits 0"
+	kept=$(counter count.func.arm_smmu_unmap_pages)
+	below=$(counter below_min.func.arm_smmu_unmap_pages)
+	echo "# --min-duration ${min}ns: $kept kept, $below below (emulated timings)"
+	is "$((kept + below))" $n "-m: kept + below = $n unmap_pages calls"
+	is "$(awk -v m="$min" '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" && $3 < m' $res | wc -l)" 0 \
+		"-m: no kept call shorter than ${min}ns"
+	is "$(grep -c '^sample	func.arm_smmu_unmap_pages	' $res)" "$kept" "-m: one raw sample per kept call"
+	# The run above may keep every call (this machine's speed drifts):
+	# an hour keeps none, and lock holds are not filtered.
+	smmubench trace --no-locks -m 3600s -o $res \
+		-f arm_smmu_unmap_pages -- smmubench run -w map -d "$dev" -n 8 -q -o /tmp/run2.sbr >$out 2>&1
+	is "$?" 0 "trace -m 3600s -- run -w map -n 8 exits 0"
+	is "$(counter count.func.arm_smmu_unmap_pages)/$(counter below_min.func.arm_smmu_unmap_pages)" 0/8 \
+		"-m 3600s: no call kept, 8 below"
+	is "$(counter cmdq.calls)" 0 "-m 3600s: no cmdlist call kept, nor its commands"
 
 	# Two masters on one domain: `run -w attach -m 2` on two untouched
 	# devices. Each probe attaches a device to a fresh default domain, then
@@ -239,6 +293,59 @@ case $k in
 	ok $? "--probe kprobe: cmdlist attached with kprobe"
 	;;
 esac
+
+# --- 5. --pid and --lock ---------------------------------------------------
+# Two processes released together: A binds the untouched second device to
+# pci-stub (a fresh-domain attach, in A's own context), B reads a file of
+# the 9p share (its DMA maps go through the v3 arm_smmu_map_pages, in B's
+# context: ftrace counts them). Traced with -p A and -L init_mutex: A's
+# attach and its init_mutex hold, none of B's maps, no other lock.
+d2=$(echo "$SMMUBENCH_DEVICES" | cut -d, -f2)
+smmubench trace -l -f arm_smmu_map_pages >$out 2>&1
+map=$(sed -n 's/^arm_smmu_map_pages  *kprobe@addr  *arm_smmu_map_pages 0x\([0-9a-f]*\) .*/\1/p' $out)
+echo "p:smmut/map 0x${map:-0}" >>$T/kprobe_events
+ok $? "ftrace kprobe on the v3 arm_smmu_map_pages (0x$map)"
+rm -f /tmp/go
+(while [ ! -e /tmp/go ]; do sleep 0.1; done
+	echo pci-stub >/sys/bus/pci/devices/$d2/driver_override
+	echo $d2 >/sys/bus/pci/drivers_probe) &
+a=$!
+(while [ ! -e /tmp/go ]; do sleep 0.1; done
+	head -c 262144 /mnt/host/build/arm64/smmubench >/dev/null) &
+b=$!
+echo >$T/trace
+echo 1 >$T/events/smmut/enable
+smmubench trace -p $a -L init_mutex -d 8 -o $res \
+	-f arm_smmu_attach_dev,arm_smmu_domain_finalise_s1,arm_smmu_map_pages >$out 2>&1 &
+tr=$!
+i=0
+while ! grep -q '^Tracing' $out && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+touch /tmp/go
+wait $a $b
+wait $tr
+rc=$?
+echo 0 >$T/events/smmut/enable
+is "$rc" 0 "trace -p A -L init_mutex -d 8 exits 0"
+ft_map=$(grep -c ' map:' $T/trace)
+echo "# B's 9p read: $ft_map arm_smmu_map_pages calls (ftrace)"
+[ "$ft_map" -gt 0 ]
+ok $? "-p: B made arm_smmu_map_pages calls while traced ($ft_map, ftrace)"
+is "$(counter count.func.arm_smmu_map_pages)" 0 "-p A: none of B's calls"
+is "$(counter count.func.arm_smmu_attach_dev)" 1 "-p A: A's attach"
+# Not the call total: B's DMA completions may interrupt A's attach, and a
+# call made in an interrupt counts for the task it interrupted (TLBI +
+# CMD_SYNC of an unmap). The STE commands are the attach's own.
+is "$(counter inside.arm_smmu_attach_dev.CFGI_STE)" 2 "-p A: A's attach, its 2 CFGI_STE"
+is "$(counter inside.arm_smmu_attach_dev.PREFETCH_CFG)" 1 "-p A: A's attach, its PREFETCH_CFG"
+is "$(counter lock.init_mutex.holds)" 1 "-L init_mutex: its hold in A's attach"
+is "$(counter lock.arm_smmu_asid_lock.holds)" unsupported "-L init_mutex: arm_smmu_asid_lock not traced"
+grep -q '^meta	lock.arm_smmu_asid_lock.method	not traced: not selected by --lock$' $res
+ok $? "-L: the results say why arm_smmu_asid_lock is not traced"
+echo "$d2" >/sys/bus/pci/drivers/pci-stub/unbind
+echo >/sys/bus/pci/devices/$d2/driver_override
 
 dmesg_clean "tracing the attach and map paths"
 tap_done
