@@ -60,6 +60,8 @@ EXTRA_HOST_OBJS :=
 EXTRA_ARM64_OBJS :=
 EXTRA_HOST_LDLIBS :=
 EXTRA_ARM64_LDLIBS :=
+# Fragments define targets of their own; plain make still builds all.
+.DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk */*/*.mk))
 
 all: host arm64 modules

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../analysis/cmd_util.h"
+#include "perf_counters.h"
 #include "run_sysfs.h"
 #include "smmubench/cmds.h"
 #include "smmubench/report.h"
@@ -49,6 +50,7 @@ struct run_env {
 	const char *label;
 	const char *output;
 	int progress;		/* 1 on, 0 off, -1 when stderr is a tty */
+	bool no_perf;		/* --no-perf: no perf counters */
 	const char *trace;	/* --trace[=OPTIONS]: trace options, or NULL */
 	int trace_argi;		/* argv index of --trace, dropped for the run */
 };
@@ -120,6 +122,7 @@ static const char run_doc[] =
 enum {
 	OPT_PASID = 0x100,
 	OPT_PROGRESS,
+	OPT_NO_PERF,
 	OPT_TRACE,
 };
 
@@ -144,6 +147,8 @@ static const struct argp_option run_opts[] = {
 	{ "label", 'l', "L", 0, "Label stored in the results", 2 },
 	{ "output", 'o', "FILE", 0, "Results file", 2 },
 	{ "progress", OPT_PROGRESS, NULL, 0, "Show progress on stderr", 2 },
+	{ "no-perf", OPT_NO_PERF, NULL, 0,
+	  "Do not count perf events (cycles, context switches, iommu and lock tracepoints, PMCG) around the run; counting tracepoints costs time in every op (docs/perf.md)", 2 },
 	{ "trace", OPT_TRACE, "OPTIONS", OPTION_ARG_OPTIONAL,
 	  "Run under smmubench trace and add per-op breakdown series (trace.OP.cd_write, .cmd_sync, .tlbi, .syncs) to the results; OPTIONS are trace options, e.g. --trace='-f arm_smmu_iotlb_sync --no-locks' (see smmubench trace --help)", 2 },
 	{ "quiet", 'q', NULL, 0, "No progress, no summary table", 2 },
@@ -381,6 +386,9 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PROGRESS:
 		env->progress = 1;
+		break;
+	case OPT_NO_PERF:
+		env->no_perf = true;
 		break;
 	case 'q':
 		env->progress = 0;
@@ -1067,6 +1075,7 @@ static int measure(const struct run_env *env, const char *out, char *err,
 {
 	struct smmubench_info *info = NULL;
 	struct sb_results *r = NULL;
+	struct sb_perf *perf = NULL;
 	struct watcher w;
 	bool watching = false;
 	int fd, ret;
@@ -1091,20 +1100,27 @@ static int measure(const struct run_env *env, const char *out, char *err,
 	ret = ret ?: set_params(r, env);
 	if (ret)
 		goto cleanup;
+	/* perf counters around the workload only (docs/perf.md). */
+	ret = env->no_perf ? 0 : sb_perf__open(&perf, "");
+	if (ret)
+		goto cleanup;
 	ret = watcher__start(&w, fd, env->progress > 0 ||
 			     (env->progress < 0 && isatty(2)));
 	if (ret)
 		goto cleanup;
 	watching = true;
+	sb_perf__enable(perf);
 	if (env->workload == SMMUBENCH_WL_BIND)
 		ret = do_bind(fd, env, r, err, errlen);
 	else
 		ret = do_run(fd, env, r, err, errlen);
+	sb_perf__disable(perf);
 	watcher__stop(&w);
 	watching = false;
 	if (ret)
 		goto cleanup;
 	ret = set_overhead(r, main_op(env->workload));
+	ret = ret ?: sb_perf__record(perf, r);
 	ret = ret ?: sb_results__write(r, out);
 	if (ret) {
 		snprintf(err, errlen, "writing %.200s: %s", out, strerror(-ret));
@@ -1118,6 +1134,7 @@ cleanup:
 		watcher__stop(&w);
 	if (ret && !err[0])
 		snprintf(err, errlen, "%s", strerror(-ret));
+	sb_perf__close(perf);
 	sb_results__free(r);
 	free(info);
 	close(fd);
