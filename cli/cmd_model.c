@@ -229,8 +229,6 @@ static error_t model_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		if (env->kernel && env->sync_from)
-			argp_error(state, "--sync-from: not with --kernel (the module draws from const or uniform only)");
 		/* The rules the module applies too, checked before anything runs. */
 		if (sbm_check_params(b, 0, reason))
 			argp_error(state, "%s", reason);
@@ -243,8 +241,12 @@ static error_t model_parse(int key, char *arg, struct argp_state *state)
 
 /* ---- service times from a results file ------------------------------- */
 
-static int model_load_table(const char *spec, unsigned long long **out,
-			    unsigned int *nr)
+/*
+ * At most @max samples of the series, spread evenly over it (every k-th),
+ * so that a long trace is not cut to its first part.
+ */
+static int model_load_table(const char *spec, size_t max,
+			    unsigned long long **out, unsigned int *nr)
 {
 	char *path = strdup(spec), *colon, err[MODEL_ERRLEN];
 	const struct sb_series *s = NULL;
@@ -278,17 +280,17 @@ static int model_load_table(const char *spec, unsigned long long **out,
 			colon ? colon : "", colon ? "'" : "");
 		goto cleanup;
 	}
-	n = s->nr_samples < MODEL_MAX_TABLE ? s->nr_samples : MODEL_MAX_TABLE;
+	n = s->nr_samples < max ? s->nr_samples : max;
 	t = calloc(n, sizeof(*t));
 	if (!t) {
 		ret = -ENOMEM;
 		goto cleanup;
 	}
 	for (i = 0; i < n; i++) {
-		t[i] = s->samples[i].value;
+		t[i] = s->samples[i * s->nr_samples / n].value;
 		if (t[i] > SMMUBENCH_MODEL_MAX_SERVICE_NS) {
 			fprintf(stderr, "smmubench model: --sync-from: %s: sample %zu of %s is %llu ns, above the model's %llu ns\n",
-				path, i, s->name, t[i],
+				path, i * s->nr_samples / n, s->name, t[i],
 				SMMUBENCH_MODEL_MAX_SERVICE_NS);
 			goto cleanup;
 		}
@@ -388,6 +390,8 @@ static int model_add_counters(struct sb_results *r,
 		C("devices_lock.bind.holds", devlock_bind_holds),
 		C("devices_lock.bind.hold.sum_ns", devlock_bind_hold_ns),
 		C("devices_lock.bind.hold.max_ns", devlock_bind_hold_max_ns),
+		C("sva_lock.holds", sva_holds),
+		C("asid_lock.holds", asid_holds),
 #undef C
 	};
 	char name[SB_NAME_MAX];
@@ -531,6 +535,8 @@ static int model_one(const struct model_env *env, unsigned int placement,
 	*p = env->base;
 	p->placement = placement;
 	if (env->kernel) {
+		p->sync_table = (uintptr_t)table;
+		p->nr_sync_table = nr_table;
 		ret = model_run_kernel(p);
 	} else {
 		m = sbm_create(p, table, nr_table, env->samples);
@@ -650,7 +656,10 @@ int cmd_model(int argc, char **argv)
 
 	if (sb_argp_parse(&argp, argc, argv, "model", &env))
 		return SB_EXIT_USAGE;
-	if (env.sync_from && model_load_table(env.sync_from, &table, &nr_table))
+	if (env.sync_from &&
+	    model_load_table(env.sync_from, env.kernel ?
+			     SMMUBENCH_MODEL_MAX_SYNC_TABLE : MODEL_MAX_TABLE,
+			     &table, &nr_table))
 		return SB_EXIT_RUNTIME;
 	for (i = 0; !ret && i < env.nr_placements; i++)
 		ret = model_one(&env, env.placements[i], table, nr_table,

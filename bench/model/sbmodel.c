@@ -104,6 +104,7 @@ struct sbm_tstats {
 	u64 devlock_bind;
 	u64 devlock_holds, devlock_hold_ns, devlock_hold_max_ns;
 	u64 devlock_bind_holds, devlock_bind_hold_ns, devlock_bind_hold_max_ns;
+	u64 sva_holds, asid_holds;
 };
 
 struct sbm_thread {
@@ -376,6 +377,10 @@ static void sbm_mutex_unlock(struct sbm_thread *t, struct mutex *lock,
 
 	mutex_unlock(lock);
 	sbm_sample(t, series, hold);
+	if (series == SBM_S_SVA_HOLD)
+		t->st.sva_holds++;
+	else
+		t->st.asid_holds++;
 }
 
 /* ---- CD writes ------------------------------------------------------- */
@@ -697,15 +702,19 @@ static unsigned int sbm_cd_asid(u64 cd)
 	return cd >> 16;
 }
 
-static void sbm_bind(struct sbm_thread *t, u32 pasid, unsigned int dev)
+/*
+ * The ops' own work is a function of its own, with the model first
+ * (smmubench trace learns the locks from it: sbm_trace_rules()), so that
+ * tracing it marks exactly the model's lock takes: the check that follows
+ * under sva_lock takes devices_lock outside it. It returns with sva_lock
+ * held, taken at *@t0.
+ */
+static noinline int sbm_bind_op(struct sbm *m, struct sbm_thread *t,
+				u32 pasid, unsigned int dev, u64 *t0)
 {
-	struct sbm *m = t->m;
-	struct sbm_tstats *st = &t->st;
-	u64 start = ktime_get_ns(), t0;
 	int asid, ret;
 
-	sbm_op_begin(t, pasid, true);
-	t0 = sbm_mutex_lock(&m->sva_lock);
+	*t0 = sbm_mutex_lock(&m->sva_lock);
 	sbm_event(t, SBM_E_BIND, dev, pasid, dev);
 	asid = sbm_asid_alloc(t);
 	ret = asid;
@@ -716,6 +725,18 @@ static void sbm_bind(struct sbm_thread *t, u32 pasid, unsigned int dev)
 			sbm_asid_free(t, asid);
 	}
 	sbm_event(t, SBM_E_BIND_DONE, dev, pasid, ret);
+	return ret;
+}
+
+static void sbm_bind(struct sbm_thread *t, u32 pasid, unsigned int dev)
+{
+	struct sbm *m = t->m;
+	struct sbm_tstats *st = &t->st;
+	u64 start = ktime_get_ns(), t0;
+	int ret;
+
+	sbm_op_begin(t, pasid, true);
+	ret = sbm_bind_op(m, t, pasid, dev, &t0);
 	sbm_check_op(t, pasid, ret != 0);
 	sbm_mutex_unlock(t, &m->sva_lock, t0, SBM_S_SVA_HOLD);
 
@@ -736,21 +757,30 @@ static void sbm_bind(struct sbm_thread *t, u32 pasid, unsigned int dev)
  * Unbind: the placement clears the CD, then the ASID's TLB entries are
  * invalidated (TLBI ASID + CMD_SYNC) before the ASID is reused.
  */
-static void sbm_unbind(struct sbm_thread *t, u32 pasid)
+/* As sbm_bind_op(): returns with sva_lock held, taken at *@t0. */
+static noinline void sbm_unbind_op(struct sbm *m, struct sbm_thread *t,
+				   u32 pasid, unsigned int dev, u64 *t0)
 {
-	struct sbm *m = t->m;
-	struct sbm_tstats *st = &t->st;
-	unsigned int dev = t->bound_on[pasid];
-	u64 start = ktime_get_ns(), t0, cd;
+	u64 cd;
 
-	sbm_op_begin(t, pasid, false);
-	t0 = sbm_mutex_lock(&m->sva_lock);
+	*t0 = sbm_mutex_lock(&m->sva_lock);
 	sbm_event(t, SBM_E_UNBIND, dev, pasid, dev);
 	cd = m->pl->domain_wide ? m->dom.live_cd[pasid] :
 		m->masters[dev].bond_cd[pasid];
 	m->pl->unbind(t, &m->masters[dev], pasid);
 	sbm_cmdq_issue(t, 1, true);
 	sbm_asid_free(t, sbm_cd_asid(cd));
+}
+
+static void sbm_unbind(struct sbm_thread *t, u32 pasid)
+{
+	struct sbm *m = t->m;
+	struct sbm_tstats *st = &t->st;
+	unsigned int dev = t->bound_on[pasid];
+	u64 start = ktime_get_ns(), t0;
+
+	sbm_op_begin(t, pasid, false);
+	sbm_unbind_op(m, t, pasid, dev, &t0);
 	sbm_check_op(t, pasid, false);
 	sbm_mutex_unlock(t, &m->sva_lock, t0, SBM_S_SVA_HOLD);
 
@@ -767,10 +797,11 @@ static void sbm_unbind(struct sbm_thread *t, u32 pasid)
  * Attach or detach a master to the shared (RID) domain: list change and
  * STE write under devices_lock. With a domain-wide placement the domain's
  * live PASIDs come and go with it, as with the per-domain CD table.
+ * noinline with the model first, for the tracer, as sbm_bind_op().
  */
-static void sbm_attach_detach(struct sbm_thread *t, unsigned int dev)
+static noinline void sbm_attach_op(struct sbm *m, struct sbm_thread *t,
+				   unsigned int dev)
 {
-	struct sbm *m = t->m;
 	struct sbm_master *mst = &m->masters[dev];
 	u64 start = ktime_get_ns();
 	unsigned long flags;
@@ -835,7 +866,7 @@ static int sbm_attacher_fn(void *arg)
 	struct sbm *m = t->m;
 
 	while (!atomic_read(&m->stop)) {
-		sbm_attach_detach(t, sbm_rand_u32(&t->rand) % m->p->devices);
+		sbm_attach_op(m, t, sbm_rand_u32(&t->rand) % m->p->devices);
 		cond_resched();
 	}
 	return 0;
@@ -904,6 +935,13 @@ int sbm_check_params(const struct smmubench_model *p, unsigned int nr_table,
 			return sbm_bad(reason, "reserved_in[%u] is not zero",
 				       i);
 	}
+	if (p->pad)
+		return sbm_bad(reason, "pad is not zero");
+	if (!p->sync_table != !p->nr_sync_table)
+		return sbm_bad(reason, "sync_table and nr_sync_table: set both or neither");
+	if (p->nr_sync_table > SMMUBENCH_MODEL_MAX_SYNC_TABLE)
+		return sbm_bad(reason, "nr_sync_table %u: want 0..%u",
+			       p->nr_sync_table, SMMUBENCH_MODEL_MAX_SYNC_TABLE);
 	if (nr_table > (1U << 24))
 		return sbm_bad(reason, "service-time table above %u values",
 			       1U << 24);
@@ -1019,6 +1057,8 @@ static void sbm_reduce(struct sbm *m)
 		p->devlock_bind_hold_ns += st->devlock_bind_hold_ns;
 		p->devlock_bind_hold_max_ns = max(p->devlock_bind_hold_max_ns,
 						  st->devlock_bind_hold_max_ns);
+		p->sva_holds += st->sva_holds;
+		p->asid_holds += st->asid_holds;
 	}
 	if (!p->binds)
 		p->syncs_bind_min = 0;
@@ -1088,4 +1128,41 @@ const unsigned long long *sbm_samples(const struct sbm *m,
 const char *sbm_trace(const struct sbm *m, unsigned int kind)
 {
 	return m->traces[kind];
+}
+
+/*
+ * Rules for `smmubench trace --lock-at FUNC:ARG+OFFSET=LOCK`, one a line:
+ * the model's struct (so its locks) is allocated per run, so the tracer
+ * learns their addresses at the entry of each op function from its first
+ * argument, the model. Each lock is named after the driver lock it
+ * models, as the tracer names that.
+ */
+int sbm_trace_rules(char *buf, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} locks[] = {
+		{ "devices_lock", offsetof(struct sbm, dom.devices_lock) },
+		{ "sva_lock", offsetof(struct sbm, sva_lock) },
+		{ "arm_smmu_asid_lock", offsetof(struct sbm, asid_lock) },
+	};
+	/* the functions and how many of locks[] (from the first) each takes */
+	static const struct {
+		const char *func;
+		unsigned int nr_locks;
+	} ops[] = {
+		{ "sbm_bind_op", 3 }, { "sbm_unbind_op", 3 },
+		{ "sbm_attach_op", 1 },
+	};
+	unsigned int i, k;
+	int off = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		for (k = 0; k < ops[i].nr_locks; k++)
+			off += scnprintf(buf + off, len - off, "%s:0+%zu=%s\n",
+					 ops[i].func, locks[k].off,
+					 locks[k].name);
+	}
+	return off;
 }

@@ -64,6 +64,12 @@ const unsigned long long *sbm_samples(const struct sbm *m, unsigned int thread,
 /* The trace of the first violation of @kind, or "" if none was seen. */
 const char *sbm_trace(const struct sbm *m, unsigned int kind);
 
+/*
+ * Writes the rules `smmubench trace --lock-at` needs to follow the model's
+ * locks (FUNC:ARG+OFFSET=LOCK, one a line) into @buf; returns the length.
+ */
+int sbm_trace_rules(char *buf, size_t len);
+
 #ifdef __KERNEL__
 /* sbmodel_kmod.c: SMMUBENCH_IOC_MODEL_RUN. */
 long sbm_ioctl_model(void __user *arg);

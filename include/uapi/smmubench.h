@@ -214,6 +214,7 @@ struct smmubench_share_domain {
 #define SMMUBENCH_MODEL_MAX_PASIDS	64	/* binders * processes */
 #define SMMUBENCH_MODEL_MAX_OPS		(1ULL << 24)	/* per binder */
 #define SMMUBENCH_MODEL_MAX_SERVICE_NS	1000000ULL	/* per command */
+#define SMMUBENCH_MODEL_MAX_SYNC_TABLE	(1U << 20)	/* sync_table values */
 #define SMMUBENCH_MODEL_TRACE_LEN	2048
 
 enum smmubench_model_placement {
@@ -253,7 +254,15 @@ struct smmubench_model {
 	__u64 cmd_ns;			/* mean service time per command */
 	__u64 sync_ns;			/* mean service time of a CMD_SYNC */
 	__u64 observe_ns;		/* observer period; 0: no observer */
-	__u64 reserved_in[4];
+	/*
+	 * CMD_SYNC service times drawn at random instead of sync_ns (e.g.
+	 * a tracer's measured ones): a user pointer to nr_sync_table __u64
+	 * ns values, or 0 and 0.
+	 */
+	__u64 sync_table;
+	__u32 nr_sync_table;
+	__u32 pad;
+	__u64 reserved_in[2];
 	/* out */
 	__u64 binds, bind_failures, unbinds, attaches, detaches, scans;
 	__u64 violations[SMMUBENCH_MODEL_V__MAX];
@@ -265,7 +274,8 @@ struct smmubench_model {
 	__u64 devlock_bind_holds, devlock_bind_hold_ns;
 	__u64 devlock_bind_hold_max_ns;
 	__u64 elapsed_ns;
-	__u64 reserved_out[8];
+	__u64 sva_holds, asid_holds;	/* sva_lock, asid_lock taken by ops */
+	__u64 reserved_out[6];
 	char reason[SMMUBENCH_REASON_LEN];
 	char trace[SMMUBENCH_MODEL_TRACE_LEN];	/* first violation found */
 };

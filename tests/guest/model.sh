@@ -6,7 +6,10 @@
 # in the test bed guest (TAP). Same verdicts as the host build: split
 # breaks atomicity under attach/detach and failures, wide and per-master
 # do not; syncs per bind/unbind are exact; per-master never takes
-# devices_lock on bind. Loads the module itself.
+# devices_lock on bind; CMD_SYNC times from a results file. On the -sva
+# kernels (spinlocks are functions there) also `smmubench trace` of the
+# module's model: its hold counts of the model's locks equal the model's
+# own. Loads the module itself.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/guest/tap.sh
 . "$here/tap.sh"
@@ -15,9 +18,8 @@ KO=${SMMUBENCH_KO:-/opt/smmubench/smmubench.ko}
 W=/tmp/model-test
 mkdir -p "$W"
 
-# counter FILE NAME: a counter of a results file.
 counter() {
-	smmubench report -f csv "$1" | sed -n "s/^# counter $2=//p"
+	results_counter "$@"
 }
 
 grep -q '^smmubench ' /proc/modules || insmod "$KO"
@@ -70,6 +72,61 @@ for pw in split:6:4 wide:6:4 per-master:2:2; do
 	is "$(counter "$f" syncs.unbind.min)/$(counter "$f" syncs.unbind.max)" "$u/$u" \
 		"$p in the module: exactly $u syncs per unbind"
 done
+
+# --sync-from: CMD_SYNC times from a results file, copied into the module.
+# One master, one binder, wide: each bind holds devices_lock over its 2
+# syncs, each waited for at least its 20 us (the default is 300 ns).
+printf '20000\n20000\n20000\n' | smmubench import -o "$W/s.results" - 2>/dev/null
+smmubench model --kernel -P wide -t 1 -a 0 -d 1 -p 0 -n 200 \
+	--sync-from "$W/s.results:op.latency" -o "$W/f.results" >"$W/f.out" 2>&1
+ok $? "--sync-from in the module: ran"
+h=$(counter "$W/f.results" devices_lock.bind.holds)
+hs=$(counter "$W/f.results" devices_lock.bind.hold.sum_ns)
+ok "$([ "$h" -gt 0 ] && [ "$hs" -ge $((40000 * h)) ]; echo $?)" \
+	"--sync-from in the module: $h bind holds of devices_lock, each over 2 x 20 us syncs ($((hs / (h + (h == 0)))) ns mean)"
+
+# The tracer and the module's model: the model publishes where its
+# (per-run, kmalloc'ed) locks are, as --lock-at rules on its op functions;
+# tracing those functions marks exactly the model's lock takes (the
+# checker's and the observer's are outside them). Needs spinlock
+# functions for devices_lock: the -sva kernels (LOCK_STAT).
+case $SMMUBENCH_KERNEL in
+*-sva)
+	rules=$(cat /sys/module/smmubench/parameters/model_locks)
+	ok $? "the module publishes the model's lock rules"
+	echo "$rules" | sed 's/^/# /'
+	funcs=$(echo "$rules" | cut -d: -f1 | sort -u | tr '\n' , | sed 's/,$//')
+	set --
+	for r in $rules; do
+		set -- "$@" --lock-at "$r"
+	done
+	for p in split wide per-master; do
+		t=$W/t-$p.sbr m=$W/tm-$p.results
+		smmubench trace -o "$t" -f "$funcs" "$@" -- smmubench model --kernel \
+			-P $p -t 2 -a 2 -n 1000 -p 0.2 -s 1 -q -o "$m" >"$W/t-$p.out" 2>&1
+		ok $? "$p traced: trace -- model --kernel exits 0"
+		sed -n '/^LOCK /,/^$/p' "$W/t-$p.out" | sed 's/^/# /'
+		is "$(counter "$t" count.func.sbm_bind_op)" "$(counter "$m" model.binds)" \
+			"$p traced: a sbm_bind_op call per bind"
+		for l in devices_lock:devices_lock sva_lock:sva_lock arm_smmu_asid_lock:asid_lock; do
+			is "$(counter "$t" lock.${l%%:*}.holds)" "$(counter "$m" ${l#*:}.holds)" \
+				"$p traced: the tracer's ${l%%:*} holds equal the model's ${l#*:} holds"
+		done
+		is "$(counter "$t" lock.devices_lock.in.sbm_bind_op.holds)" \
+			"$(counter "$m" devices_lock.bind.acquisitions)" \
+			"$p traced: devices_lock holds taken in sbm_bind_op equal the model's on bind"
+		# the model's hold is timed inside the lock, the tracer's around it
+		ok "$([ "$(counter "$t" lock.devices_lock.hold_ns)" -ge "$(counter "$m" devices_lock.hold.sum_ns)" ]; echo $?)" \
+			"$p traced: the tracer's devices_lock hold total >= the model's own"
+		is "$(counter "$t" drops.lock_try_stale)/$(counter "$t" drops.lock_state)" 0/0 \
+			"$p traced: no lock event lost"
+	done
+	is "$(counter "$W/t-per-master.sbr" lock.devices_lock.in.sbm_bind_op.holds)" 0 \
+		"per-master traced: the trace shows no devices_lock hold on bind"
+	ok "$([ "$(counter "$W/t-per-master.sbr" lock.devices_lock.in.sbm_attach_op.holds)" -gt 0 ]; echo $?)" \
+		"per-master traced: ... while it sees the attachers' devices_lock holds"
+	;;
+esac
 
 smmubench model --kernel --devices 17 >"$W/bad.out" 2>&1
 is $? 2 "bad parameter: usage error before the ioctl"

@@ -30,8 +30,8 @@ check "model --dist normal: exit 2" \
 	eval 'run 2 model --dist normal && err_has "not const or uniform"'
 check "model --sync-from a missing file: exit 1, names it" \
 	eval 'run 1 model --sync-from "$work/none.results" && err_has "none.results"'
-check "model --kernel --sync-from: exit 2" \
-	eval 'run 2 model --kernel --sync-from x.results && err_has "not with --kernel"'
+check "model --kernel --sync-from a missing file: exit 1 before the module is asked, names it" \
+	eval 'run 1 model --kernel --sync-from "$work/none.results" && err_has "none.results" && ! err_has "smmubench.ko"'
 
 # All three placements, one results file each, then report and compare.
 check "model: all placements, comparison printed" \
