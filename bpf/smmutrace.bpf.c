@@ -265,6 +265,43 @@ static __always_inline void update_max(__u64 *max, __u64 v)
 		WRITE_ONCE(*max, v);
 }
 
+/* preempt_count bits (include/linux/preempt.h); macros are not in BTF. */
+#define SB_SOFTIRQ_OFFSET	(1U << 8)	/* serving a softirq */
+#define SB_HARDIRQ_MASK		(0xfU << 16)
+#define SB_NMI_MASK		(0xfU << 20)
+
+/*
+ * An interrupt runs with the interrupted task's pid, and the entry probe
+ * of _raw_spin_lock_irqsave() runs before the function masks interrupts:
+ * a handler's spinlock calls must not touch the task's pending try (its
+ * entry would drop it as stale, its return would start the task's hold
+ * inside the handler; both seen under TCG, where a timer interrupt takes
+ * ms). arm64's preempt count is in thread_info (the only target here).
+ */
+static __always_inline bool in_irq_context(void)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 pc = BPF_CORE_READ(task, thread_info.preempt.count);
+
+	return pc & (SB_NMI_MASK | SB_HARDIRQ_MASK | SB_SOFTIRQ_OFFSET);
+}
+
+/*
+ * The key of a call's state (entry time, path, decoded batch). A handler
+ * keeps its own, apart from the task it interrupted: a BPF program's
+ * recursion guard may drop the entry or the return of a handler's call
+ * (when the interrupt lands inside the same program on this CPU), and a
+ * lone return would end the task's own call or path early. Seen under
+ * TCG: a DMA completion inside an attach's cmdlist call left the attach's
+ * later commands counted outside it.
+ */
+#define SB_IRQ_TID	(1U << 31)	/* above PID_MAX_LIMIT (4M) */
+
+static __always_inline __u32 state_tid(__u64 id)
+{
+	return (__u32)id | (in_irq_context() ? SB_IRQ_TID : 0);
+}
+
 static __always_inline bool task_filtered(__u64 id)
 {
 	return cfg.tgid && (id >> 32) != cfg.tgid;
@@ -274,6 +311,8 @@ static __always_inline void path_enter(__u32 tid, __u32 slot)
 {
 	struct trace_path *p, one = { .depth = 1, .outer = slot };
 
+	if (tid & SB_IRQ_TID)
+		return;	/* a handler's calls belong to no op of the task */
 	p = bpf_map_lookup_elem(&in_path, &tid);
 	if (p) {
 		__u32 d = p->depth;
@@ -296,6 +335,8 @@ static __always_inline void path_leave(__u32 tid)
 {
 	struct trace_path *p;
 
+	if (tid & SB_IRQ_TID)
+		return;
 	p = bpf_map_lookup_elem(&in_path, &tid);
 	if (!p)
 		return;
@@ -310,7 +351,7 @@ static __always_inline void path_leave(__u32 tid)
 static __always_inline int enter(__u32 slot)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .slot = slot };
+	struct start_key key = { .tid = state_tid(id), .slot = slot };
 	__u64 ts;
 
 	if (task_filtered(id) || slot >= SMMUTRACE_MAX_SLOTS)
@@ -334,7 +375,7 @@ static __always_inline int enter(__u32 slot)
 static __always_inline __u64 leave(__u32 slot, bool *kept)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .slot = slot };
+	struct start_key key = { .tid = state_tid(id), .slot = slot };
 	struct smmutrace_slot_stat *st;
 	struct smmutrace_event *e;
 	__u64 *tsp, now, dur;
@@ -400,7 +441,8 @@ static __always_inline __u64 leave(__u32 slot, bool *kept)
 static __always_inline int cmdq_shared_unlock(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id, .slot = SMMUTRACE_SLOT_CMDQ };
+	struct start_key key = { .tid = state_tid(id),
+				 .slot = SMMUTRACE_SLOT_CMDQ };
 	struct smmutrace_lock_stat *st = &lock_stats[SMMUTRACE_LOCK_CMDQ];
 	__u64 *t0, bound;
 
@@ -435,7 +477,7 @@ int BPF_KPROBE(kprobe_cmdq_unlock)
 static __always_inline int cmdq_enter(__u64 cmds, __s32 n, bool sync)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, zero = 0, i, nr;
+	__u32 tid = state_tid(id), zero = 0, i, nr;
 	struct cmdq_call call = {};
 	struct trace_path *p;
 	__u64 *buf;
@@ -498,7 +540,7 @@ static __always_inline void lock_sync_account(__u32 tid, __u64 dur)
 static __always_inline int cmdq_leave(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, i, nr, outer;
+	__u32 tid = state_tid(id), i, nr, outer;
 	struct smmutrace_event *e;
 	struct cmdq_call *call;
 	bool kept;
@@ -547,7 +589,7 @@ static __always_inline int cmdq_leave(void)
 		e->start_ns = bpf_ktime_get_ns() - dur;
 		e->dur_ns = dur;
 		e->sync_ns = 0;
-		e->tid = tid;
+		e->tid = (__u32)id;
 		e->tgid = id >> 32;
 		e->slot = SMMUTRACE_SLOT_CMDQ;
 		e->kind = SMMUTRACE_EV_CMDQ;
@@ -794,26 +836,6 @@ static __always_inline int any_release(__u64 addr)
 	return 0;
 }
 
-/* preempt_count bits (include/linux/preempt.h); macros are not in BTF. */
-#define SB_SOFTIRQ_OFFSET	(1U << 8)	/* serving a softirq */
-#define SB_HARDIRQ_MASK		(0xfU << 16)
-#define SB_NMI_MASK		(0xfU << 20)
-
-/*
- * An interrupt runs with the interrupted task's pid, and the entry probe
- * of _raw_spin_lock_irqsave() runs before the function masks interrupts:
- * a handler's spinlock calls must not touch the task's pending try (its
- * entry would drop it as stale, its return would start the task's hold
- * inside the handler; both seen under TCG, where a timer interrupt takes
- * ms). arm64's preempt count is in thread_info (the only target here).
- */
-static __always_inline bool in_irq_context(void)
-{
-	struct task_struct *task = (void *)bpf_get_current_task();
-	__u32 pc = BPF_CORE_READ(task, thread_info.preempt.count);
-
-	return pc & (SB_NMI_MASK | SB_HARDIRQ_MASK | SB_SOFTIRQ_OFFSET);
-}
 
 /*
  * A thread waiting in mutex_lock() may take spinlocks on its way (e.g. the

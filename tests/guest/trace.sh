@@ -329,15 +329,18 @@ wait $tr
 rc=$?
 echo 0 >$T/events/smmut/enable
 is "$rc" 0 "trace -p A -L init_mutex -d 8 exits 0"
+sed 's/^/# /' $out
 ft_map=$(grep -c ' map:' $T/trace)
 echo "# B's 9p read: $ft_map arm_smmu_map_pages calls (ftrace)"
 [ "$ft_map" -gt 0 ]
 ok $? "-p: B made arm_smmu_map_pages calls while traced ($ft_map, ftrace)"
 is "$(counter count.func.arm_smmu_map_pages)" 0 "-p A: none of B's calls"
 is "$(counter count.func.arm_smmu_attach_dev)" 1 "-p A: A's attach"
-# Not the call total: B's DMA completions may interrupt A's attach, and a
-# call made in an interrupt counts for the task it interrupted (TLBI +
-# CMD_SYNC of an unmap). The STE commands are the attach's own.
+# B's DMA completions may interrupt A's attach (TLBI + CMD_SYNC of an
+# unmap in A's pid): they belong to none of A's functions, so the attach
+# holds exactly its own 5 calls (the fresh-domain sequence above).
+is "$(counter inside.arm_smmu_attach_dev.calls)" 5 "-p A: A's attach, exactly its 5 cmdlist calls"
+is "$(counter inside.arm_smmu_attach_dev.CMD_SYNC)" 4 "-p A: A's attach, its 4 CMD_SYNC"
 is "$(counter inside.arm_smmu_attach_dev.CFGI_STE)" 2 "-p A: A's attach, its 2 CFGI_STE"
 is "$(counter inside.arm_smmu_attach_dev.PREFETCH_CFG)" 1 "-p A: A's attach, its PREFETCH_CFG"
 is "$(counter lock.init_mutex.holds)" 1 "-L init_mutex: its hold in A's attach"
