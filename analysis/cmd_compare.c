@@ -628,6 +628,65 @@ static void json_counter(FILE *out, const char *name, const struct side *a,
 	fputc('}', out);
 }
 
+/* Labels are free text: quote them, doubling quotes (RFC 4180). */
+static void csv_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s == '\n' ? ' ' : *s, out);
+	}
+	fputs("\",", out);
+}
+
+static void md_counter(FILE *out, const char *name, const struct side *a,
+		       const struct side *b, bool first)
+{
+	enum counter_state sa, sb;
+	char va[32], vb[32], d[32] = "";
+	double ma = 0, mb = 0;
+
+	if (first)
+		fputs("| counter (mean per run) | base | new | delta |\n|---|--:|--:|--:|\n",
+		      out);
+	sa = side__counter(a, name, &ma);
+	sb = side__counter(b, name, &mb);
+	fmt_counter(sa, ma, va, sizeof(va));
+	fmt_counter(sb, mb, vb, sizeof(vb));
+	if (sa == COUNTER_VALUE && sb == COUNTER_VALUE && ma > 0)
+		snprintf(d, sizeof(d), "%+.2f%%", (mb / ma - 1) * 100);
+	fprintf(out, "| `%s` | %s | %s | %s |\n", name, va, vb, d);
+}
+
+/*
+ * A counter in the CSV table: unit "counter", the mean per run in the
+ * median columns (or "unsupported"), "counter" in the test column.
+ */
+static void csv_counter(FILE *out, const char *name, const struct side *a,
+			const struct side *b, bool first)
+{
+	enum counter_state sa, sb;
+	char va[32], vb[32], d[32] = "";
+	double ma = 0, mb = 0;
+
+	sa = side__counter(a, name, &ma);
+	sb = side__counter(b, name, &mb);
+	fmt_counter(sa, ma, va, sizeof(va));
+	fmt_counter(sb, mb, vb, sizeof(vb));
+	if (sa == COUNTER_ABSENT)
+		va[0] = 0;
+	if (sb == COUNTER_ABSENT)
+		vb[0] = 0;
+	if (sa == COUNTER_VALUE && sb == COUNTER_VALUE && ma > 0)
+		snprintf(d, sizeof(d), "%.17g", (mb / ma - 1) * 100);
+	fprintf(out, "%s,counter,", name);
+	csv_str(out, a->label);
+	csv_str(out, b->label);
+	fprintf(out, "%zu,%zu,%s,%s,%s,,,,,counter,\n", a->nr_runs,
+		b->nr_runs, va, vb, d);
+}
+
 static void text_block(FILE *out, const struct side *a, const struct side *b,
 		       const struct row *rows, size_t nr)
 {
@@ -713,18 +772,9 @@ static void md_block(FILE *out, const struct side *a, const struct side *b,
 		fprintf(out, "\nGeometric mean of the time ratios: %+.2f%%.\n",
 			(g - 1) * 100);
 	fputc('\n', out);
-}
-
-/* Labels are free text: quote them, doubling quotes (RFC 4180). */
-static void csv_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s == '\n' ? ' ' : *s, out);
-	}
-	fputs("\",", out);
+	each_counter(a, b, md_counter, out);
+	if (a->runs[0]->nr_counters || b->runs[0]->nr_counters)
+		fputc('\n', out);
 }
 
 static void csv_row(FILE *out, const struct side *a, const struct side *b,
@@ -844,15 +894,17 @@ static int compare_all(struct compare_env *env, FILE *out)
 			if (rows[k].small)
 				fprintf(stderr, "smmubench compare: warning: %s: fewer than %d samples on a side, no test\n",
 					rows[k].s->name, MIN_N);
-		if (env->markdown)
+		if (env->markdown) {
 			md_block(out, a, b, rows, nr);
-		else if (env->fmt == SB_FORMAT_TEXT)
+		} else if (env->fmt == SB_FORMAT_TEXT) {
 			text_block(out, a, b, rows, nr);
-		else if (env->fmt == SB_FORMAT_CSV)
+		} else if (env->fmt == SB_FORMAT_CSV) {
 			for (k = 0; k < nr; k++)
 				csv_row(out, a, b, &rows[k]);
-		else
+			each_counter(a, b, csv_counter, out);
+		} else {
 			json_block(out, a, b, rows, nr, i == 1);
+		}
 		failed |= check_fail_on(env, b, rows, nr, matched);
 		free(rows);
 	}

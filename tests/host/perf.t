@@ -41,6 +41,15 @@ check "compare: 0 on both sides stays 0, no delta" eval \
 check "compare -f json: unsupported is a string, not a number" eval \
 	'run 0 compare -f json "$work/base.results" "$work/new.results" &&
 	 grep -qF "{\"counter\": \"perf.instructions\", \"base\": \"unsupported\", \"new\": 5000}" "$work/out"'
+check "compare -f markdown: a counters table, unsupported named" eval \
+	'run 0 compare -f markdown "$work/base.results" "$work/new.results" &&
+	 grep -qF "| \`perf.instructions\` | unsupported | 5000 |  |" "$work/out" &&
+	 grep -qF "| \`perf.cycles\` | 1000 | 1500 | +50.00% |" "$work/out"'
+check "compare -f csv: one row per counter, unsupported kept" eval \
+	'run 0 compare -f csv "$work/base.results" "$work/new.results" &&
+	 grep -qx "perf.instructions,counter,\"base\",\"new\",1,1,unsupported,5000,,,,,,counter," "$work/out" &&
+	 grep -qx "perf.cycles,counter,\"base\",\"new\",1,1,1000,1500,50,,,,,counter," "$work/out" &&
+	 [ "$(awk -F, "NR > 1 { print NF }" "$work/out" | sort -u)" = 15 ]'
 # Pooled runs: one run that could not count makes the side unsupported.
 check "compare: a side is unsupported if any of its runs is" eval \
 	'run 0 compare "$work/new.results,$work/base.results" "$work/new.results" &&
