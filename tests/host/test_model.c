@@ -83,6 +83,32 @@ static void print_trace(const char *t)
 	}
 }
 
+/*
+ * The observer sees a stale CD only if it scans before the master that
+ * kept it is attached again (which rewrites its CDs), so one run may miss
+ * it however often the rollback fails: up to 5 more seeds, or the check
+ * fails.
+ */
+static bool stale_split(const struct smmubench_model *first)
+{
+	struct smmubench_model p = *first;
+	int tries;
+
+	for (tries = 0; tries <= 5; tries++) {
+		if (tries) {
+			p = params(SMMUBENCH_MODEL_SPLIT, 2, 2, 20000, 0.05);
+			p.seed = first->seed + tries;
+			if (run(&p, NULL))
+				return false;
+		}
+		if (p.violations[SMMUBENCH_MODEL_V_STALE]) {
+			fprintf(stderr, "# stale_cd found in run %d\n", tries + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void test_split_breaks(void)
 {
 	struct smmubench_model p = params(SMMUBENCH_MODEL_SPLIT, 2, 2, 20000,
@@ -100,7 +126,7 @@ static void test_split_breaks(void)
 	tap_ok(p.violations[SMMUBENCH_MODEL_V_FAILED_LEFT] > 0,
 	       "split: a failed bind leaves a CD behind (%llu)",
 	       (unsigned long long)p.violations[SMMUBENCH_MODEL_V_FAILED_LEFT]);
-	tap_ok(p.violations[SMMUBENCH_MODEL_V_STALE] > 0,
+	tap_ok(stale_split(&p),
 	       "split: a master keeps a CD of a PASID it is not bound to (%llu)",
 	       (unsigned long long)p.violations[SMMUBENCH_MODEL_V_STALE]);
 	t = m ? sbm_trace(m, SMMUBENCH_MODEL_V_ROLLBACK) : "";
