@@ -37,6 +37,7 @@ struct sb_dev {
 	unsigned int sva_users;
 	bool sva_enabled;		/* IOMMU_DEV_FEAT_SVA turned on by us */
 	bool removing;			/* remove() is waiting for it */
+	bool leaving;			/* leaving its share (SHARE_MEMBER) */
 	bool smmuv3;			/* behind an arm-smmu-v3 instance */
 	u32 idr0, idr1;			/* that SMMU's ID registers */
 	char smmu_name[SMMUBENCH_NAME_LEN];
@@ -110,6 +111,7 @@ void sb_sva_put(struct sb_dev *sbd);
 /* smmubench_share.c */
 long sb_ioctl_share(struct sb_ctx *ctx, void __user *arg);
 long sb_ioctl_unshare(struct sb_ctx *ctx, unsigned long arg);
+long sb_ioctl_share_member(struct sb_ctx *ctx, void __user *arg);
 void sb_ctx_unshare(struct sb_ctx *ctx);
 void sb_dev_leave_share(struct sb_dev *sbd);
 

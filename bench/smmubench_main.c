@@ -19,7 +19,7 @@
 #include "smmubench.h"
 #include "sbmodel.h"
 
-/* Protects sb_devs and every sb_dev's run, bind_users and removing. */
+/* Protects sb_devs and every sb_dev's run, bind_users, removing, leaving. */
 DEFINE_MUTEX(sb_lock);
 LIST_HEAD(sb_devs);
 /* remove() waits here for the run or binds on its device to end. */
@@ -327,6 +327,8 @@ static long sb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return sb_ioctl_share(ctx, uarg);
 	case SMMUBENCH_IOC_UNSHARE_DOMAIN:
 		return sb_ioctl_unshare(ctx, arg);
+	case SMMUBENCH_IOC_SHARE_MEMBER:
+		return sb_ioctl_share_member(ctx, uarg);
 	case SMMUBENCH_IOC_MODEL_RUN:
 		return sbm_ioctl_model(uarg);
 	default:

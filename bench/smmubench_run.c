@@ -962,6 +962,13 @@ static int sb_bind_claim(struct smmubench_bind *b, struct sb_dev **out,
 		ret = -EBUSY;
 		goto unlock;
 	}
+	/* SHARE_MEMBER is taking it out of its shared domain. */
+	if (sbd->leaving) {
+		sb_reason(b->reason, "device %s is leaving its shared domain",
+			  b->device);
+		ret = -EBUSY;
+		goto unlock;
+	}
 	/* A shared device binds in the shared domain, unless it is ending. */
 	if (sbd->share && sbd->share->abort) {
 		sb_reason(b->reason, "device %s is leaving its shared domain",

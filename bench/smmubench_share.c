@@ -31,8 +31,10 @@ static void sb_share_unclaim(struct sb_share *share)
 {
 	u32 i;
 
-	for (i = 0; i < share->nr_devs; i++)
+	for (i = 0; i < share->nr_devs; i++) {
 		WRITE_ONCE(share->devs[i]->share, NULL);
+		share->devs[i]->leaving = false;
+	}
 	/* A device may be freed once it is unclaimed: forget them all. */
 	share->nr_devs = 0;
 }
@@ -253,6 +255,204 @@ copy_out:
 		ret = -EFAULT;
 free_sd:
 	kfree(sd);
+	return ret;
+}
+
+/*
+ * Removes devs[i] from the share: the device is no longer its. Caller
+ * holds share->lock and sb_lock, and detached the device if it was
+ * attached (i < nr_attached).
+ */
+static void sb_share_drop_dev(struct sb_share *share, u32 i)
+{
+	struct sb_dev *sbd = share->devs[i];
+
+	if (i < share->nr_attached)
+		share->nr_attached--;
+	memmove(&share->devs[i], &share->devs[i + 1],
+		(share->nr_devs - i - 1) * sizeof(share->devs[0]));
+	share->nr_devs--;
+	share->devs[share->nr_devs] = NULL;
+	sbd->leaving = false;
+	WRITE_ONCE(sbd->share, NULL);
+}
+
+/* Caller holds sb_lock. The index of @sbd in the share, or -1. */
+static int sb_share_index(struct sb_share *share, struct sb_dev *sbd)
+{
+	u32 i;
+
+	for (i = 0; i < share->nr_devs; i++)
+		if (share->devs[i] == sbd)
+			return i;
+	return -1;
+}
+
+/* Caller holds ctx->lock. */
+static int sb_share_join(struct sb_share *share,
+			 struct smmubench_share_member *m)
+{
+	struct sb_dev *sbd;
+	int ret, i;
+
+	mutex_lock(&sb_lock);
+	sbd = sb_find_dev(m->device);
+	if (!sbd || sbd->removing) {
+		sb_reason(m->reason, "device %s is not bound to smmubench (bind it with driver_override)",
+			  m->device);
+		ret = -ENODEV;
+	} else if (share->abort) {
+		sb_reason(m->reason, "the shared domain is ending");
+		ret = -ENODEV;
+	} else if (sbd->run || sbd->bind_users || sbd->share) {
+		sb_reason(m->reason, "device %s busy: a run, a bind or a shared domain is using it",
+			  m->device);
+		ret = -EBUSY;
+	} else if (share->nr_devs == SMMUBENCH_MAX_MASTERS) {
+		sb_reason(m->reason, "the shared domain has %u masters already",
+			  SMMUBENCH_MAX_MASTERS);
+		ret = -ENOSPC;
+	} else {
+		ret = sb_check_device(sbd, m->reason);
+	}
+	if (!ret) {
+		/* From here on sbd stays until the share lets it go. */
+		WRITE_ONCE(sbd->share, share);
+		share->devs[share->nr_devs++] = sbd;
+	}
+	mutex_unlock(&sb_lock);
+	if (ret)
+		return ret;
+
+	mutex_lock(&share->lock);
+	if (!share->domain) {
+		/* A device's unbind ended the share, and let sbd go. */
+		mutex_unlock(&share->lock);
+		sb_reason(m->reason, "the shared domain ended");
+		return -ENODEV;
+	}
+	ret = iommu_attach_device(share->domain, sbd->dev);
+	mutex_lock(&sb_lock);
+	i = sb_share_index(share, sbd);
+	if (ret) {
+		sb_reason(m->reason, "cannot attach %s to the shared domain (%d): the SMMU driver refused it (see dmesg)",
+			  m->device, ret);
+		if (i >= 0)
+			sb_share_drop_dev(share, i);
+	} else if (!WARN_ON(i != share->nr_attached)) {
+		/* Joins and leaves are serialised: it is the next one. */
+		share->nr_attached++;
+	}
+	mutex_unlock(&sb_lock);
+	mutex_unlock(&share->lock);
+	return ret;
+}
+
+/* Caller holds ctx->lock. */
+static int sb_share_leave(struct sb_share *share,
+			  struct smmubench_share_member *m)
+{
+	struct sb_dev *sbd;
+	int ret = 0, i;
+
+	mutex_lock(&sb_lock);
+	sbd = sb_find_dev(m->device);
+	if (!sbd || sbd->share != share) {
+		sb_reason(m->reason, "device %s is not a master of this file's shared domain",
+			  m->device);
+		ret = -ENOENT;
+	} else if (share->abort) {
+		sb_reason(m->reason, "the shared domain is ending");
+		ret = -ENODEV;
+	} else if (sbd->bind_users) {
+		sb_reason(m->reason, "device %s busy: a BIND is using it",
+			  m->device);
+		ret = -EBUSY;
+	} else {
+		/* No BIND starts on it now; sbd stays while it is the share's. */
+		sbd->leaving = true;
+	}
+	mutex_unlock(&sb_lock);
+	if (ret)
+		return ret;
+
+	mutex_lock(&share->lock);
+	if (share->domain) {
+		mutex_lock(&sb_lock);
+		i = sb_share_index(share, sbd);
+		mutex_unlock(&sb_lock);
+		if (!WARN_ON(i < 0 || i >= share->nr_attached))
+			iommu_detach_device(share->domain, sbd->dev);
+		mutex_lock(&sb_lock);
+		if (i >= 0)
+			sb_share_drop_dev(share, i);
+		mutex_unlock(&sb_lock);
+	}
+	/* Else the share ended meanwhile, detached and let go of sbd. */
+	mutex_unlock(&share->lock);
+	/* remove() may be waiting for the device to be idle. */
+	wake_up_all(&sb_wq);
+	return 0;
+}
+
+long sb_ioctl_share_member(struct sb_ctx *ctx, void __user *arg)
+{
+	struct smmubench_share_member *m;
+	size_t len;
+	long ret;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	if (copy_from_user(m, arg, sizeof(*m))) {
+		ret = -EFAULT;
+		goto free_m;
+	}
+	m->error = 0;
+	memset(m->reason, 0, sizeof(m->reason));
+	len = strnlen(m->device, SMMUBENCH_NAME_LEN);
+	if (m->abi_version != SMMUBENCH_ABI_VERSION || m->reserved0 ||
+	    memchr_inv(m->reserved, 0, sizeof(m->reserved))) {
+		sb_reason(m->reason, "bad ABI version or nonzero reserved field");
+		ret = -EINVAL;
+		goto copy_out;
+	}
+	if (m->op != SMMUBENCH_SHARE_JOIN && m->op != SMMUBENCH_SHARE_LEAVE) {
+		sb_reason(m->reason, "op %u: want SMMUBENCH_SHARE_JOIN or _LEAVE",
+			  m->op);
+		ret = -EINVAL;
+		goto copy_out;
+	}
+	if (!len || len == SMMUBENCH_NAME_LEN) {
+		sb_reason(m->reason, "device name empty or not NUL-terminated");
+		ret = -EINVAL;
+		goto copy_out;
+	}
+
+	/* As SHARE_DOMAIN: a RUN holds ctx->lock, do not wait for it. */
+	if (!mutex_trylock(&ctx->lock)) {
+		sb_reason(m->reason, "a run or another share call is in progress on this file");
+		ret = -EBUSY;
+		goto copy_out;
+	}
+	if (!ctx->share || !READ_ONCE(ctx->share->domain)) {
+		sb_reason(m->reason, "this file shares no domain");
+		ret = -ENOENT;
+	} else if (m->op == SMMUBENCH_SHARE_JOIN) {
+		ret = sb_share_join(ctx->share, m);
+	} else {
+		ret = sb_share_leave(ctx->share, m);
+	}
+	mutex_unlock(&ctx->lock);
+copy_out:
+	if (ret) {
+		m->error = ret;
+		pr_debug("SHARE_MEMBER: %s (%ld)\n", m->reason, ret);
+	}
+	if (copy_to_user(arg, m, sizeof(*m)))
+		ret = -EFAULT;
+free_m:
+	kfree(m);
 	return ret;
 }
 

@@ -192,6 +192,27 @@ struct smmubench_share_domain {
 	char reason[SMMUBENCH_REASON_LEN]; /* out: why it failed */
 };
 
+/*
+ * SHARE_MEMBER: a device joins the file's shared domain (attached to it
+ * like the devices SHARE_DOMAIN named) or leaves it (back to its default
+ * domain), while the share lasts. For tests that change the domain's
+ * master list while another device of it binds PASIDs.
+ */
+enum smmubench_share_op {
+	SMMUBENCH_SHARE_JOIN = 1,
+	SMMUBENCH_SHARE_LEAVE = 2,
+};
+
+struct smmubench_share_member {
+	__u32 abi_version;
+	__u32 op;			/* in: SMMUBENCH_SHARE_JOIN or _LEAVE */
+	__u64 reserved[4];
+	char device[SMMUBENCH_NAME_LEN];	/* in: a claimed device */
+	__s32 error;			/* out: -errno or 0 */
+	__u32 reserved0;
+	char reason[SMMUBENCH_REASON_LEN]; /* out: why it failed */
+};
+
 #define SMMUBENCH_IOC_MAGIC	0xB5
 #define SMMUBENCH_IOC_INFO	_IOWR(SMMUBENCH_IOC_MAGIC, 1, struct smmubench_info)
 #define SMMUBENCH_IOC_RUN	_IOWR(SMMUBENCH_IOC_MAGIC, 2, struct smmubench_run)
@@ -203,6 +224,8 @@ struct smmubench_share_domain {
 #define SMMUBENCH_IOC_SHARE_DOMAIN \
 	_IOWR(SMMUBENCH_IOC_MAGIC, 7, struct smmubench_share_domain)
 #define SMMUBENCH_IOC_UNSHARE_DOMAIN	_IO(SMMUBENCH_IOC_MAGIC, 8)
+#define SMMUBENCH_IOC_SHARE_MEMBER \
+	_IOWR(SMMUBENCH_IOC_MAGIC, 9, struct smmubench_share_member)
 
 /*
  * MODEL_RUN: runs the model of the SVA CD-write lock placements

@@ -283,6 +283,8 @@ static int map_sample_buf(void)
 static const unsigned long cmds[] = {
 	SMMUBENCH_IOC_INFO, SMMUBENCH_IOC_RUN, SMMUBENCH_IOC_READ_SAMPLES,
 	SMMUBENCH_IOC_BIND, SMMUBENCH_IOC_PROGRESS, SMMUBENCH_IOC_STOP,
+	SMMUBENCH_IOC_SHARE_DOMAIN, SMMUBENCH_IOC_UNSHARE_DOMAIN,
+	SMMUBENCH_IOC_SHARE_MEMBER,
 };
 
 static bool allowed(int e)
@@ -290,6 +292,7 @@ static bool allowed(int e)
 	switch (e) {
 	case 0: case EINVAL: case EFAULT: case ENOTTY: case ENODEV:
 	case EBUSY: case EOPNOTSUPP: case ENOMEM: case EINTR:
+	case ENOENT: case ENOSPC:	/* the share ioctls */
 		return true;
 	default:
 		return false;
