@@ -9,7 +9,7 @@
 #   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on both test bed kernels
 #   make bench      overhead ratios measured in one run
-#   make experiments  the seed's comparison and the placement experiment
+#   make experiments  the seed's comparison and the placement experiments
 #   make V=1        show the commands
 #
 # Everything built goes under build/ (git-ignored); downloaded and unpacked
@@ -155,11 +155,13 @@ bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
-# The seed's comparison and the placement experiment (docs/experiments.md).
+# The seed's comparison, the 6.1 placement experiment and the 6.12
+# atomicity experiment (docs/experiments.md).
 experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/experiment seed-6.1-vs-6.12 6.1-sva 6.12-sva
 	$(Q)scripts/experiment placement-6.1-wide 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
+	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-6.12/summary.md tests/testbed/atomicity.t
 
 clean:
 	rm -rf $(B)/host $(B)/arm64 $(B)/module $(B)/testbed

@@ -40,4 +40,22 @@ check "testbed --icount 11: refused, names the value" \
 check "the placement patch applies to linux-source-6.1 after the flavour's own" \
 	eval 'd=$(readlink -f "$top/build/src/6.1") && [ -f "$d/Makefile" ] && cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/smmu" && mkdir -p "$work/t/drivers/iommu/arm" "$work/t/drivers/iommu" && cp "$d/drivers/iommu/Kconfig" "$work/t/drivers/iommu/" && mv "$work/smmu" "$work/t/drivers/iommu/arm/arm-smmu-v3" && for p in "$top"/kernel/patches/6.1/*.patch "$top"/kernel/placements/6.1/*.patch; do patch -d "$work/t" -p1 -s --dry-run <"$p" >/dev/null && patch -d "$work/t" -p1 -s <"$p" >/dev/null || exit 1; done'
 
+# applies612 PATCH: the 6.12 flavour's own patches, then PATCH, apply to
+# linux-source-6.12's arm-smmu-v3 driver and Kconfig. The placement
+# patches are alternatives, each on the flavour alone.
+applies612() {
+	d=$(readlink -f "$top/build/src/6.12") && [ -f "$d/Makefile" ] || return 1
+	rm -rf "$work/t612" && mkdir -p "$work/t612/drivers/iommu/arm" &&
+		cp "$d/drivers/iommu/Kconfig" "$work/t612/drivers/iommu/" &&
+		cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/t612/drivers/iommu/arm/" || return 1
+	for q in "$top"/kernel/patches/6.12/*.patch "$1"; do
+		patch -d "$work/t612" -p1 -s --dry-run <"$q" >/dev/null &&
+			patch -d "$work/t612" -p1 -s <"$q" >/dev/null || return 1
+	done
+}
+for p in cd-dump split wide; do
+	check "the 6.12 $p placement patch applies to linux-source-6.12 after the flavour's own" \
+		applies612 "$top/kernel/placements/6.12/$p.patch"
+done
+
 done_testing
