@@ -161,6 +161,8 @@ experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/experiment seed-6.1-vs-6.12 6.1-sva 6.12-sva
 	$(Q)scripts/experiment placement-6.1-wide 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
+	$(Q)scripts/experiment placement-6.12 6.12-sva+kernel/placements/6.12/cd-dump.patch \
+		6.12-sva+kernel/placements/6.12/split.patch 6.12-sva+kernel/placements/6.12/wide.patch
 	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-6.12/summary.md tests/testbed/atomicity.t
 
 clean:

@@ -1,0 +1,16 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-func.arm_smmu_tlb_inv_context.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-func.arm_smmu_tlb_inv_context.png'
+set title 'func.arm_smmu_tlb_inv_context function latency CDF: results/experiments/placement-6.12/6.12-sva+cd-dump/trace-bind-2m.results (kernel 6.12.117-smmubench) vs results/experiments/placement-6.12/6.12-sva+split/trace-bind-2m.results (kernel 6.12.117-smmubench) vs results/experiments/placement-6.12/6.12-sva+wide/trace-bind-2m.results (kernel 6.12.117-smmubench)'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r6-func.arm_smmu_tlb_inv_context.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.12/6.12-sva+cd-dump/trace-bind-2m.results (kernel 6.12.117-smmubench)', \
+     'data/r14-func.arm_smmu_tlb_inv_context.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.12/6.12-sva+split/trace-bind-2m.results (kernel 6.12.117-smmubench)', \
+     'data/r22-func.arm_smmu_tlb_inv_context.cdf.dat' using 1:2 with lines lw 2 title 'results/experiments/placement-6.12/6.12-sva+wide/trace-bind-2m.results (kernel 6.12.117-smmubench)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-func.arm_smmu_tlb_inv_context.svg'
+replot

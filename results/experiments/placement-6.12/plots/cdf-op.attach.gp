@@ -1,0 +1,16 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-op.attach.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-op.attach.png'
+set title 'op.attach latency CDF: 6.12-sva+cd-dump attach (kernel 6.12.117-smmubench, emulated) vs 6.12-sva+split attach (kernel 6.12.117-smmubench, emulated) vs 6.12-sva+wide attach (kernel 6.12.117-smmubench, emulated) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r0-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+cd-dump attach (kernel 6.12.117-smmubench, emulated)', \
+     'data/r8-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+split attach (kernel 6.12.117-smmubench, emulated)', \
+     'data/r16-op.attach.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+wide attach (kernel 6.12.117-smmubench, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-op.attach.svg'
+replot

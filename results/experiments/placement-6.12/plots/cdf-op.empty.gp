@@ -1,0 +1,19 @@
+# Written by smmubench plot; run from this directory: gnuplot cdf-op.empty.gp
+set terminal pngcairo noenhanced size 1000,620
+set output 'cdf-op.empty.png'
+set title 'op.empty latency CDF: 6 runs (see the key) [emulated timing: relative only]'
+set xlabel 'ns (log scale)'
+set ylabel 'fraction <= x'
+set logscale x
+set grid
+set key bottom right
+set datafile separator "\t"
+plot 'data/r0-op.empty.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+cd-dump attach (kernel 6.12.117-smmubench, emulated)', \
+     'data/r5-op.empty.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+cd-dump map 4k (kernel 6.12.117-smmubench, emulated)', \
+     'data/r8-op.empty.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+split attach (kernel 6.12.117-smmubench, emulated)', \
+     'data/r13-op.empty.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+split map 4k (kernel 6.12.117-smmubench, emulated)', \
+     'data/r16-op.empty.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+wide attach (kernel 6.12.117-smmubench, emulated)', \
+     'data/r21-op.empty.cdf.dat' using 1:2 with lines lw 2 title '6.12-sva+wide map 4k (kernel 6.12.117-smmubench, emulated)'
+set terminal svg noenhanced size 1000,620 dynamic
+set output 'cdf-op.empty.svg'
+replot
