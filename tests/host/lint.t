@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Every C file and the 6.12 placement patches pass scripts/lint (checkpatch:
+# Every C file and every kernel patch passes scripts/lint (checkpatch:
 # kernel and BPF code without errors or warnings, user space without errors).
 cd "$(dirname "$0")/../.." || exit 1
 if [ ! -x build/src/6.12/scripts/checkpatch.pl ]; then
@@ -11,7 +11,7 @@ n=0
 fail=0
 for f in bench/*.[ch] bpf/*.[ch] include/uapi/*.h include/smmubench/*.h \
 	cli/*.c analysis/*.[ch] tests/host/*.c tests/guest/*.c \
-	kernel/placements/6.12/*.patch; do
+	kernel/patches/*/*.patch kernel/placements/*/*.patch; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	if out=$(scripts/lint "$f"); then
