@@ -564,6 +564,28 @@ static void fmt_counter(enum counter_state st, double v, char *buf,
 		snprintf(buf, len, st == COUNTER_ABSENT ? "-" : "unsupported");
 }
 
+/* A counter's row: both sides' means as text, and the delta if both count. */
+struct counter_cmp {
+	enum counter_state sa, sb;
+	char va[32], vb[32];
+	bool has_delta;
+	double delta_pct;
+};
+
+static void counter_cmp(const struct side *a, const struct side *b,
+			const char *name, struct counter_cmp *c)
+{
+	double ma = 0, mb = 0;
+
+	c->sa = side__counter(a, name, &ma);
+	c->sb = side__counter(b, name, &mb);
+	fmt_counter(c->sa, ma, c->va, sizeof(c->va));
+	fmt_counter(c->sb, mb, c->vb, sizeof(c->vb));
+	c->has_delta = c->sa == COUNTER_VALUE && c->sb == COUNTER_VALUE &&
+		       ma > 0;
+	c->delta_pct = c->has_delta ? (mb / ma - 1) * 100 : 0;
+}
+
 /*
  * Calls @fn for each counter of either side, base's first; @first is
  * true for the first call.
@@ -590,20 +612,16 @@ static void each_counter(const struct side *a, const struct side *b,
 static void text_counter(FILE *out, const char *name, const struct side *a,
 			 const struct side *b, bool first)
 {
-	enum counter_state sa, sb;
-	char va[32], vb[32], d[32] = "";
-	double ma = 0, mb = 0;
+	struct counter_cmp c;
+	char d[32] = "";
 
 	if (first)
 		fprintf(out, "%-40s %16s %16s %9s\n", "counter (mean per run)",
 			"base", "new", "delta");
-	sa = side__counter(a, name, &ma);
-	sb = side__counter(b, name, &mb);
-	fmt_counter(sa, ma, va, sizeof(va));
-	fmt_counter(sb, mb, vb, sizeof(vb));
-	if (sa == COUNTER_VALUE && sb == COUNTER_VALUE && ma > 0)
-		snprintf(d, sizeof(d), "%+.2f%%", (mb / ma - 1) * 100);
-	fprintf(out, "%-40s %16s %16s %9s\n", name, va, vb, d);
+	counter_cmp(a, b, name, &c);
+	if (c.has_delta)
+		snprintf(d, sizeof(d), "%+.2f%%", c.delta_pct);
+	fprintf(out, "%-40s %16s %16s %9s\n", name, c.va, c.vb, d);
 }
 
 static void json_counter(FILE *out, const char *name, const struct side *a,
@@ -643,20 +661,16 @@ static void csv_str(FILE *out, const char *s)
 static void md_counter(FILE *out, const char *name, const struct side *a,
 		       const struct side *b, bool first)
 {
-	enum counter_state sa, sb;
-	char va[32], vb[32], d[32] = "";
-	double ma = 0, mb = 0;
+	struct counter_cmp c;
+	char d[32] = "";
 
 	if (first)
 		fputs("| counter (mean per run) | base | new | delta |\n|---|--:|--:|--:|\n",
 		      out);
-	sa = side__counter(a, name, &ma);
-	sb = side__counter(b, name, &mb);
-	fmt_counter(sa, ma, va, sizeof(va));
-	fmt_counter(sb, mb, vb, sizeof(vb));
-	if (sa == COUNTER_VALUE && sb == COUNTER_VALUE && ma > 0)
-		snprintf(d, sizeof(d), "%+.2f%%", (mb / ma - 1) * 100);
-	fprintf(out, "| `%s` | %s | %s | %s |\n", name, va, vb, d);
+	counter_cmp(a, b, name, &c);
+	if (c.has_delta)
+		snprintf(d, sizeof(d), "%+.2f%%", c.delta_pct);
+	fprintf(out, "| `%s` | %s | %s | %s |\n", name, c.va, c.vb, d);
 }
 
 /*
@@ -666,25 +680,18 @@ static void md_counter(FILE *out, const char *name, const struct side *a,
 static void csv_counter(FILE *out, const char *name, const struct side *a,
 			const struct side *b, bool first)
 {
-	enum counter_state sa, sb;
-	char va[32], vb[32], d[32] = "";
-	double ma = 0, mb = 0;
+	struct counter_cmp c;
+	char d[32] = "";
 
-	sa = side__counter(a, name, &ma);
-	sb = side__counter(b, name, &mb);
-	fmt_counter(sa, ma, va, sizeof(va));
-	fmt_counter(sb, mb, vb, sizeof(vb));
-	if (sa == COUNTER_ABSENT)
-		va[0] = 0;
-	if (sb == COUNTER_ABSENT)
-		vb[0] = 0;
-	if (sa == COUNTER_VALUE && sb == COUNTER_VALUE && ma > 0)
-		snprintf(d, sizeof(d), "%.17g", (mb / ma - 1) * 100);
+	counter_cmp(a, b, name, &c);
+	if (c.has_delta)
+		snprintf(d, sizeof(d), "%.17g", c.delta_pct);
 	fprintf(out, "%s,counter,", name);
 	csv_str(out, a->label);
 	csv_str(out, b->label);
 	fprintf(out, "%zu,%zu,%s,%s,%s,,,,,counter,\n", a->nr_runs,
-		b->nr_runs, va, vb, d);
+		b->nr_runs, c.sa == COUNTER_ABSENT ? "" : c.va,
+		c.sb == COUNTER_ABSENT ? "" : c.vb, d);
 }
 
 static void text_block(FILE *out, const struct side *a, const struct side *b,
