@@ -43,6 +43,16 @@ tap_ok(int cond, const char *fmt, ...)
 		       "%s (got %.10g, want %.10g)", what, g_, w_);	\
 	} while (0)
 
+/* Removes a test's scratch folder (made with mkdtemp()) and all in it. */
+static inline void tap_rm_tmpdir(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		fprintf(stderr, "# could not remove %s\n", dir);
+}
+
 static int tap_done(void)
 {
 	printf("1..%d\n", tap_n);

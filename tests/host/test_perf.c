@@ -245,8 +245,6 @@ static void test_report(void)
 
 int main(void)
 {
-	char cmd[PATH_MAX];
-
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
@@ -255,8 +253,6 @@ int main(void)
 	test_bare_machine();
 	test_unknown_pmu();
 	test_report();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "# could not remove %s\n", tmpdir);
+	tap_rm_tmpdir(tmpdir);
 	return tap_done();
 }

@@ -313,7 +313,6 @@ static void test_report(const char *dir)
 int main(void)
 {
 	const char *dir = data_dir();
-	char path[PATH_MAX];
 
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
@@ -324,8 +323,6 @@ int main(void)
 	test_bad_files(dir);
 	test_truncation(dir);
 	test_report(dir);
-	snprintf(path, sizeof(path), "rm -rf '%s'", tmpdir);
-	if (system(path))
-		fprintf(stderr, "# could not remove %s\n", tmpdir);
+	tap_rm_tmpdir(tmpdir);
 	return tap_done();
 }
