@@ -528,6 +528,14 @@ struct func {
 	struct sample_vec raw;
 };
 
+/* tracer.lock_links: the lock function hooks (0-5, attach_locks()), then: */
+enum {
+	LINK_CONTENTION_BEGIN = 6,
+	LINK_CONTENTION_END,
+	LINK_CMDQ_UNLOCK,	/* --lock cmdq_lock */
+	NR_LOCK_LINKS,
+};
+
 struct tracer {
 	struct func funcs[MAX_FUNCS];
 	int nr_funcs;
@@ -551,7 +559,7 @@ struct tracer {
 	const char *mutex_fn;	/* mutex_lock or mutex_lock_nested */
 	bool spin_hooks;	/* _raw_spin_lock_irqsave & co are functions */
 	struct smmutrace_learn learn[SMMUTRACE_MAX_SLOTS][SMMUTRACE_LEARN_PER_SLOT];
-	struct bpf_link *lock_links[9];	/* 8: cmdq shared unlock */
+	struct bpf_link *lock_links[NR_LOCK_LINKS];
 	bool lock_stat;		/* --lock-stat: clear and read /proc/lock_stat */
 	struct lockstat_row {
 		bool found;
@@ -565,6 +573,12 @@ struct tracer {
 	struct sample_vec lock_raw[SMMUTRACE_MAX_LOCKS];
 	uint64_t t_start, t_end;
 };
+
+/* fentry/fexit where they attach and --probe kprobe did not ask otherwise. */
+static bool use_fentry(const struct tracer *t)
+{
+	return t->fentry_ok && env.probe != PROBE_KPROBE;
+}
 
 static volatile sig_atomic_t exiting;
 
@@ -819,14 +833,14 @@ static void resolve_func(struct tracer *t, struct func *f)
 	 * returns the first copy: only a unique, unsuffixed name with one BTF
 	 * func is safe. Everything else is a kprobe on the exact address.
 	 */
-	if (t->fentry_ok && env.probe != PROBE_KPROBE && n == 1 &&
+	if (use_fentry(t) && n == 1 &&
 	    name_is_exact(pick->name, d->name) &&
 	    btf_func_count(t->btf, d->name) == 1) {
 		f->method = M_FENTRY;
 	} else {
 		f->method = M_KPROBE;
 		f->by_addr = n > 1;
-		if (t->fentry_ok && env.probe != PROBE_KPROBE)
+		if (use_fentry(t))
 			snprintf(f->note, sizeof(f->note), "%s",
 				 n > 1 ? "fentry would bind the first copy by name" :
 				 "a clone: no BTF func for fentry");
@@ -1081,7 +1095,7 @@ static void resolve_other_locks(struct tracer *t)
 	const struct ksym *c[2];
 	char *m = t->lock_method[SMMUTRACE_LOCK_CMDQ];
 	size_t len = sizeof(t->lock_method[0]);
-	bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+	bool fentry = use_fentry(t);
 
 	snprintf(t->lock_method[SMMUTRACE_LOCK_STREAMS], len,
 		 "not traced: a per-SMMU mutex taken at device probe and release (arm_smmu_insert_master/remove_master) and when reporting faults, not on the attach, map or PASID paths; its address (heap) is not known before the probe takes it");
@@ -1370,7 +1384,7 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 				     k != SMMUTRACE_LOCK_CMDQ;
 	t->locks_attached |= env.all_tasks;
 	if (t->lock_traced[SMMUTRACE_LOCK_CMDQ]) {
-		bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+		bool fentry = use_fentry(t);
 
 		bpf_program__set_autoload(skel->progs.fentry_cmdq_unlock, fentry);
 		bpf_program__set_autoload(skel->progs.kprobe_cmdq_unlock, !fentry);
@@ -1382,7 +1396,7 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 		}
 	}
 	if (t->locks_attached) {
-		const char *fam = t->fentry_ok && env.probe != PROBE_KPROBE ?
+		const char *fam = use_fentry(t) ?
 				  "fentry" : "kprobe";
 
 		/* tp_btf needs no ftrace direct calls: 6.1 has it too */
@@ -1467,7 +1481,7 @@ static int attach_locks(struct tracer *t, struct smmutrace *skel)
 		NULL, NULL, "mutex_unlock", "_raw_spin_lock_irqsave",
 		"_raw_spin_lock_irqsave", "_raw_spin_unlock_irqrestore",
 	};
-	bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+	bool fentry = use_fentry(t);
 	int i, nr = t->lock_traced[SMMUTRACE_LOCK_DEVICES] ? 6 : 3, err;
 	struct bpf_program *progs[6];
 
@@ -1502,14 +1516,17 @@ static int attach_locks(struct tracer *t, struct smmutrace *skel)
 	}
 	if (!t->contention)
 		return 0;
-	t->lock_links[6] = bpf_program__attach(skel->progs.contention_begin);
-	t->lock_links[7] = bpf_program__attach(skel->progs.contention_end);
-	if (libbpf_get_error(t->lock_links[6]) || libbpf_get_error(t->lock_links[7])) {
+	t->lock_links[LINK_CONTENTION_BEGIN] =
+		bpf_program__attach(skel->progs.contention_begin);
+	t->lock_links[LINK_CONTENTION_END] =
+		bpf_program__attach(skel->progs.contention_end);
+	if (libbpf_get_error(t->lock_links[LINK_CONTENTION_BEGIN]) ||
+	    libbpf_get_error(t->lock_links[LINK_CONTENTION_END])) {
 		/* lock times stand without it; say so in the output */
-		if (libbpf_get_error(t->lock_links[6]))
-			t->lock_links[6] = NULL;
-		if (libbpf_get_error(t->lock_links[7]))
-			t->lock_links[7] = NULL;
+		if (libbpf_get_error(t->lock_links[LINK_CONTENTION_BEGIN]))
+			t->lock_links[LINK_CONTENTION_BEGIN] = NULL;
+		if (libbpf_get_error(t->lock_links[LINK_CONTENTION_END]))
+			t->lock_links[LINK_CONTENTION_END] = NULL;
 		t->contention = false;
 	}
 	return 0;
@@ -1518,7 +1535,7 @@ static int attach_locks(struct tracer *t, struct smmutrace *skel)
 /* --lock cmdq_lock: the end of each shared hold of the cmdq lock. */
 static int attach_cmdq_lock(struct tracer *t, struct smmutrace *skel)
 {
-	bool fentry = t->fentry_ok && env.probe != PROBE_KPROBE;
+	bool fentry = use_fentry(t);
 	struct bpf_link *l;
 	int err;
 
@@ -1535,7 +1552,7 @@ static int attach_cmdq_lock(struct tracer *t, struct smmutrace *skel)
 			 errstr(err));
 		return err;
 	}
-	t->lock_links[8] = l;
+	t->lock_links[LINK_CMDQ_UNLOCK] = l;
 	return 0;
 }
 
@@ -1549,7 +1566,7 @@ static void detach_all(struct tracer *t)
 			t->funcs[i].links[k] = NULL;
 		}
 	}
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < NR_LOCK_LINKS; i++) {
 		bpf_link__destroy(t->lock_links[i]);
 		t->lock_links[i] = NULL;
 	}
@@ -2218,7 +2235,7 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 	err = sb_results__set_host_meta(r);
 	err = err ?: sb_results__set_meta(r, "tool", "smmubench trace");
 	err = err ?: sb_results__set_meta(r, "probe", "%s",
-					  t->fentry_ok && env.probe != PROBE_KPROBE ?
+					  use_fentry(t) ?
 					  "fentry" : "kprobe");
 	for (i = 0; env.command && env.command[i] && !err; i++)
 		len += snprintf(cmd + len, len < sizeof(cmd) ? sizeof(cmd) - len : 0,
@@ -2660,7 +2677,7 @@ static int join_results(const struct tracer *t, const struct smmutrace *skel)
 	printf("(CDWRITE, CMD_SYNC, TLBI: mean time per matched op of the CD-write function, of cmdlist calls ending in a CMD_SYNC, of cmdlist calls carrying a TLBI; SYNCS/OP: min..max)\n");
 	/* The run's own latencies now include the probes' cost: say so. */
 	err2 = err2 ?: sb_results__set_meta(r, "traced", "%s probes (smmubench trace): op latencies include their cost",
-					    t->fentry_ok && env.probe != PROBE_KPROBE ?
+					    use_fentry(t) ?
 					    "fentry" : "kprobe");
 	if (!err2 && skel->bss->rb_drops)
 		printf("warning: %llu records lost in the ring buffer: some ops are incomplete\n",
@@ -2799,7 +2816,7 @@ int cmd_trace(int argc, char **argv)
 		goto cleanup;
 	}
 	printf("Probe family: %s (fentry %s%s%s)\n",
-	       t->fentry_ok && env.probe != PROBE_KPROBE ? "fentry/fexit" : "kprobe/kretprobe",
+	       use_fentry(t) ? "fentry/fexit" : "kprobe/kretprobe",
 	       t->fentry_ok ? "attaches" : "does not attach: ",
 	       t->fentry_ok ? "" : errstr(t->fentry_err),
 	       env.probe == PROBE_KPROBE ? ", --probe kprobe" : "");
