@@ -37,8 +37,7 @@ samples() {
 
 # counter FILE NAME: the counter's value, "unsupported", or "absent".
 counter() {
-	awk -v n="$2" '$1 == "counter" && $2 == n { print $3; f = 1 }
-		END { if (!f) print "absent" }' "$1"
+	results_counter "$1" "$2" absent
 }
 
 insmod "$KO"

@@ -61,10 +61,11 @@ wait_busy() {
 	done
 }
 
-# results_counter FILE NAME: a counter record of a results file, 0 if absent.
+# results_counter FILE NAME [ABSENT]: a counter record of a results file,
+# ABSENT (default 0) if it has none.
 results_counter() {
-	awk -v n="$2" '$1 == "counter" && $2 == n { print $3; f = 1 }
-		END { if (!f) print 0 }' "$1"
+	awk -v n="$2" -v absent="${3:-0}" '$1 == "counter" && $2 == n { print $3; f = 1 }
+		END { if (!f) print absent }' "$1"
 }
 
 tap_done() {
