@@ -16,6 +16,13 @@ done
 tb_result $([ $? = 125 ] && echo 0 || echo 1) "unknown kernel flavour is a test bed error (125)"
 "$top/scripts/testbed" --timeout 2 -- sleep 60 >/dev/null 2>&1
 tb_result $([ $? = 124 ] && echo 0 || echo 1) "a guest that outlives --timeout is stopped (124)"
+# A hung COMMAND leaves the guest watchdog's report of where it waits.
+msg=$("$top/scripts/testbed" --kernel 6.1 --timeout 45 -- 'sleep 1000' 2>&1)
+rc=$?
+[ "$rc" = 124 ] && echo "$msg" | grep -q 'COMMAND hung' &&
+	echo "$msg" | grep -qE '^testbed-watchdog: task [0-9]+ \[S\] sleep 1000 +wchan=hrtimer_nanosleep$' &&
+	echo "$msg" | grep -qE '^testbed-watchdog: +\[<0>\] hrtimer_nanosleep'
+tb_result $? "a hung COMMAND is reported with its task's wait channel and kernel stack (124)"
 msg=$("$top/scripts/testbed" --kernel 6.1 -- 'echo c >/proc/sysrq-trigger' 2>&1 >/dev/null)
 rc=$?
 [ "$rc" = 126 ] && echo "$msg" | grep -q 'oopsed or panicked'
