@@ -982,7 +982,9 @@ static __always_inline int mutex_release(__u64 addr)
  * a macro; _raw_spin_lock_irqsave and _raw_spin_unlock_irqrestore exist as
  * functions only when spinlocks are not inlined (e.g. with LOCK_STAT).
  * Spinlocks and mutexes share the hold bookkeeping: the address says which
- * lock it is, and only known addresses are followed.
+ * lock it is, and only known addresses are followed. The spinlock hooks are
+ * kprobes on every kernel: an fexit trampoline on _raw_spin_lock_irqsave
+ * oopsed 6.12 when it was replaced (smmutrace.c, lock_hook_fentry()).
  */
 SEC("fentry/mutex_lock")
 int BPF_PROG(fentry_mutex_lock, struct mutex *lock)
@@ -1032,24 +1034,6 @@ int BPF_KPROBE(kprobe_mutex_unlock, struct mutex *lock)
 	return mutex_release((__u64)lock);
 }
 
-SEC("fentry")
-int fentry_spin_lock(unsigned long long *ctx)
-{
-	return mutex_try(ctx[0], 1);
-}
-
-SEC("fexit")
-int fexit_spin_lock(unsigned long long *ctx)
-{
-	return mutex_acquired(1);
-}
-
-SEC("fentry")
-int fentry_spin_unlock(unsigned long long *ctx)
-{
-	return mutex_release(ctx[0]);
-}
-
 SEC("kprobe")
 int BPF_KPROBE(kprobe_spin_lock, void *lock)
 {
@@ -1064,6 +1048,33 @@ int BPF_KRETPROBE(kretprobe_spin_lock)
 
 SEC("kprobe")
 int BPF_KPROBE(kprobe_spin_unlock, void *lock)
+{
+	return mutex_release((__u64)lock);
+}
+
+/*
+ * Call-site probes (the default): the front end finds the calls of the
+ * lock functions in the traced functions and their driver and iommu core
+ * callees, and puts a kprobe on each call instruction (the try: x0 is the
+ * lock), on the instruction after it (the lock function returned) and on
+ * each call of the unlock function (x0 is the lock). No other caller of
+ * the lock functions pays anything. The cookie says whether the site calls
+ * a spinlock function (1) or a mutex one (0), as the hooks above do.
+ */
+SEC("kprobe")
+int BPF_KPROBE(site_lock, void *lock)
+{
+	return mutex_try((__u64)lock, bpf_get_attach_cookie(ctx));
+}
+
+SEC("kprobe")
+int site_acquired(struct pt_regs *ctx)
+{
+	return mutex_acquired(bpf_get_attach_cookie(ctx));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(site_unlock, void *lock)
 {
 	return mutex_release((__u64)lock);
 }

@@ -189,6 +189,7 @@ static struct env {
 	unsigned int lock_mask;	/* --lock: bit per lock index, 0: all */
 	uint64_t min_dur_ns;	/* --min-duration, 0: every call */
 	bool all_tasks;		/* --all-tasks: klockstat-style baseline */
+	const char *lock_probes;	/* --lock-probes: NULL (sites), sites, functions */
 	bool lock_stat;
 	const char *join;	/* results file of a run to join, or NULL */
 	bool from_run;		/* started by smmubench run --trace */
@@ -237,6 +238,7 @@ enum {
 	OPT_JOIN,
 	OPT_ALL_TASKS,
 	OPT_LOCK_AT,
+	OPT_LOCK_PROBES,
 };
 
 static const struct argp_option opts[] = {
@@ -248,9 +250,11 @@ static const struct argp_option opts[] = {
 	  "Trace only these locks (names as in -l; default: all)", 1 },
 	{ "min-duration", 'm', "TIME", 0,
 	  "Keep only calls lasting at least TIME (e.g. 50us, 1.5ms; a bare number is ms, as in perf trace --duration); lock holds are not filtered", 1 },
-	{ "no-locks", OPT_NO_LOCKS, NULL, 0, "Do not hook mutex_lock/unlock", 1 },
+	{ "no-locks", OPT_NO_LOCKS, NULL, 0, "Do not follow the locks", 1 },
 	{ "all-tasks", OPT_ALL_TASKS, NULL, 0,
 	  "klockstat-style baseline for overhead comparisons: hook every mutex_lock/unlock of every task, with no per-task gate, and report holds per mutex address (the driver lock tables stay empty)", 1 },
+	{ "lock-probes", OPT_LOCK_PROBES, "sites|functions", 0,
+	  "Follow the locks by kprobes on the calls of the lock functions in the traced functions and their driver and iommu core callees (sites, the default), or by hooks on the lock functions themselves, paid by every caller in the system (functions; always with --all-tasks)", 1 },
 	{ "lock-stat", OPT_LOCK_STAT, NULL, 0,
 	  "Clear /proc/lock_stat when tracing begins, read it at the end and cross-check the lock holds", 1 },
 	{ "lock-at", OPT_LOCK_AT, "FUNC:ARG+OFF=LOCK", 0,
@@ -427,6 +431,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_LOCK_AT:
 		parse_lock_at(arg, state);
 		break;
+	case OPT_LOCK_PROBES:
+		if (strcmp(arg, "sites") && strcmp(arg, "functions"))
+			argp_error(state, "--lock-probes: 'sites' or 'functions', not '%s'",
+				   arg);
+		env.lock_probes = arg;
+		break;
 	case 'f':
 		env.funcs = arg;
 		break;
@@ -481,6 +491,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--pid and COMMAND exclude each other");
 		if (!env.locks && (env.lock_mask || env.all_tasks || env.lock_stat))
 			argp_error(state, "--no-locks excludes --lock, --all-tasks and --lock-stat");
+		if (env.lock_probes && !env.locks)
+			argp_error(state, "--no-locks excludes --lock-probes");
+		if (env.all_tasks && env.lock_probes && !strcmp(env.lock_probes, "sites"))
+			argp_error(state, "--all-tasks hooks the lock functions: it excludes --lock-probes=sites");
 		if (nr_lock_at && (!env.locks || env.all_tasks))
 			argp_error(state, "--lock-at does not go with --no-locks or --all-tasks");
 		if (env.all_tasks && (env.lock_mask || env.lock_stat))
@@ -536,6 +550,48 @@ enum {
 	NR_LOCK_LINKS,
 };
 
+/*
+ * Lock kinds, each followed either by kprobes on the calls of its lock
+ * functions in the traced code (call sites) or by hooks on the lock
+ * functions themselves: mutexes, and spinlocks where _raw_spin_lock_irqsave
+ * is out of line.
+ */
+enum { LK_MUTEX, LK_SPIN, NR_LK };
+
+#define SITE_DEPTH	3		/* callee levels below a traced function */
+#define SITE_MAX	256		/* call sites per kind; more: function hooks */
+#define SCAN_MAX_FUNCS	2048
+#define SCAN_FUNC_MAX	(64 << 10)	/* bytes read of one function */
+
+struct lock_site {
+	uint64_t addr;		/* the bl (lock, unlock) or tail b (unlock) */
+	bool unlock;
+	int fn;			/* index in tracer.scan */
+	struct bpf_link *links[2];	/* lock: the call and its return */
+};
+
+struct scan_func {
+	uint64_t addr, size;
+	const char *name;
+	int depth;		/* 0: a traced function */
+	bool module;
+	bool direct;		/* reached from a traced function by calls */
+};
+
+struct lock_kind {
+	const char *name;	/* "mutex", "spinlock" */
+	const char *lock_fn, *unlock_fn;
+	uint64_t lock_addr, unlock_addr;
+	bool hooked;		/* a lock of this kind is traced */
+	bool sites;		/* by call-site kprobes, else function hooks */
+	char why[256];		/* why function hooks */
+	char via[96];		/* the probes, as lock methods name them */
+	struct lock_site site[SITE_MAX];
+	int nr_sites, nr_lock, nr_unlock;
+	int nr_refused;		/* sites the kernel refused, off the direct paths */
+	char refused[256];	/* the first of them */
+};
+
 struct tracer {
 	struct func funcs[MAX_FUNCS];
 	int nr_funcs;
@@ -558,6 +614,9 @@ struct tracer {
 	int v3_dom_id;		/* its BTF id, 0: not found */
 	const char *mutex_fn;	/* mutex_lock or mutex_lock_nested */
 	bool spin_hooks;	/* _raw_spin_lock_irqsave & co are functions */
+	struct lock_kind lk[NR_LK];
+	struct scan_func scan[SCAN_MAX_FUNCS];	/* functions read for call sites */
+	int nr_scan;
 	struct smmutrace_learn learn[SMMUTRACE_MAX_SLOTS][SMMUTRACE_LEARN_PER_SLOT];
 	struct bpf_link *lock_links[NR_LOCK_LINKS];
 	bool lock_stat;		/* --lock-stat: clear and read /proc/lock_stat */
@@ -578,6 +637,20 @@ struct tracer {
 static bool use_fentry(const struct tracer *t)
 {
 	return t->fentry_ok && env.probe != PROBE_KPROBE;
+}
+
+/*
+ * The hooks on a lock function of kind @k. Never an fexit trampoline on
+ * _raw_spin_lock_irqsave: on 6.12 without PREEMPTION (the -sva kernels,
+ * Debian's), replacing or removing one while every CPU runs through it
+ * released a trampoline image twice and oopsed the kernel in the
+ * workqueue (move_linked_works(), clear_pending_if_disabled() under
+ * __bpf_tramp_image_put_rcu), within a minute of attach/detach cycles;
+ * docs/tracer.md. Kprobes have no such image.
+ */
+static bool lock_hook_fentry(const struct tracer *t, int k)
+{
+	return use_fentry(t) && k != LK_SPIN;
 }
 
 static volatile sig_atomic_t exiting;
@@ -1064,8 +1137,8 @@ static void learn_asid_lock(struct tracer *t)
 	t->kdata_hi = s->addr + (64ULL << 20);
 	t->lock_traced[0] = true;
 	snprintf(t->lock_method[0], sizeof(t->lock_method[0]),
-		 "%s/mutex_unlock hooks, address learned: the first mutex arm_smmu_domain_finalise_s1 takes (no KALLSYMS_ALL)",
-		 t->mutex_fn);
+		 "%s, address learned: the first mutex arm_smmu_domain_finalise_s1 takes (no KALLSYMS_ALL)",
+		 t->lk[LK_MUTEX].via);
 }
 
 /* Data symbols named @name in the kernel image (a static name may repeat). */
@@ -1129,8 +1202,8 @@ static void resolve_locks(struct tracer *t)
 			t->lock_addr[i] = addr;
 			t->lock_traced[i] = true;
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
-				 "%s/mutex_unlock hooks, address 0x%llx from kallsyms",
-				 t->mutex_fn, (unsigned long long)addr);
+				 "%s, address 0x%llx from kallsyms",
+				 t->lk[LK_MUTEX].via, (unsigned long long)addr);
 		} else if (n > 1) {
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
 				 "not traced: %d data symbols named %s", n,
@@ -1182,16 +1255,16 @@ static void describe_learned_locks(struct tracer *t)
 		t->lock_traced[i] = true;
 		if (i == SMMUTRACE_LOCK_DEVICES)
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
-				 "_raw_spin_lock_irqsave/_raw_spin_unlock_irqrestore hooks, address = arm_smmu_domain %+ld (BTF), learned in %s",
-				 t->devl_off, in);
+				 "%s, address = arm_smmu_domain %+ld (BTF), learned in %s",
+				 t->lk[LK_SPIN].via, t->devl_off, in);
 		else if (i == SMMUTRACE_LOCK_GROUP)
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
-				 "%s/mutex_unlock hooks, address = &dev->iommu_group->mutex (CO-RE), learned in %s",
-				 t->mutex_fn, in);
+				 "%s, address = &dev->iommu_group->mutex (CO-RE), learned in %s",
+				 t->lk[LK_MUTEX].via, in);
 		else
 			snprintf(t->lock_method[i], sizeof(t->lock_method[i]),
-				 "%s/mutex_unlock hooks, address = arm_smmu_domain %+ld (BTF), learned in %s",
-				 t->mutex_fn, t->init_off, in);
+				 "%s, address = arm_smmu_domain %+ld (BTF), learned in %s",
+				 t->lk[LK_MUTEX].via, t->init_off, in);
 	}
 }
 
@@ -1237,12 +1310,10 @@ static int lock_at_rules(struct tracer *t)
 			keep[i] = t->lock_traced[i] ? strlen(m) : 0;
 		seen[i] = true;
 		snprintf(m + keep[i], len - keep[i],
-			 "%s%s/%s hooks, address = argument %u %+ld of %s (--lock-at)",
+			 "%s%s, address = argument %u %+ld of %s (--lock-at)",
 			 keep[i] ? "; also " : "",
-			 i == SMMUTRACE_LOCK_DEVICES ? "_raw_spin_lock_irqsave" :
-			 t->mutex_fn, i == SMMUTRACE_LOCK_DEVICES ?
-			 "_raw_spin_unlock_irqrestore" : "mutex_unlock", a->arg,
-			 a->off, t->lock_learned_in[i]);
+			 t->lk[i == SMMUTRACE_LOCK_DEVICES ? LK_SPIN : LK_MUTEX].via,
+			 a->arg, a->off, t->lock_learned_in[i]);
 		t->lock_traced[i] = true;
 	}
 	return 0;
@@ -1275,6 +1346,418 @@ static void filter_locks(struct tracer *t)
 	}
 }
 
+/* --- call-site lock probes --------------------------------------------- */
+
+/*
+ * Hooks on mutex_lock() itself are paid by every mutex user of the system
+ * (docs/tracer.md, Overhead). Instead, the calls of the lock functions are
+ * found in the machine code of the traced functions and of their driver
+ * and iommu core callees, and each call gets its own kprobes.
+ */
+
+/* arm64 B and BL: imm26 words from the instruction, sign-extended. */
+static bool a64_branch(uint32_t insn, uint64_t pc, uint64_t *dst, bool *link)
+{
+	if ((insn & 0x7c000000) != 0x14000000)
+		return false;
+	*link = insn >> 31;
+	*dst = pc + ((int64_t)((uint64_t)(insn & 0x3ffffff) << 38) >> 36);
+	return true;
+}
+
+/*
+ * A module's PLT veneer to a far kernel function (arch/arm64/kernel/
+ * module-plts.c): adrp x16, PAGE; add x16, x16, #OFF; br x16.
+ */
+static bool a64_plt(struct ktext *kt, uint64_t pc, uint64_t *dst)
+{
+	uint32_t in[3];
+	uint64_t imm;
+
+	if (ktext__read(kt, pc, in, sizeof(in)) ||
+	    (in[0] & 0x9f00001f) != 0x90000010 ||
+	    (in[1] & 0xff8003ff) != 0x91000210 || in[2] != 0xd61f0200)
+		return false;
+	imm = ((in[0] >> 29) & 3) | (((uint64_t)(in[0] >> 5) & 0x7ffff) << 2);
+	*dst = (pc & ~0xfffULL) + ((int64_t)(imm << 43) >> 31) +
+	       ((uint64_t)((in[1] >> 10) & 0xfff) << ((in[1] >> 22) & 1 ? 12 : 0));
+	return true;
+}
+
+/* The text symbol starting exactly at @addr, in the image or a module. */
+static const struct ksym *text_sym_at(const struct tracer *t, uint64_t addr,
+				      uint64_t *size, bool *module)
+{
+	const struct ksyms *tabs[2] = { t->ks, module_ks };
+	const struct ksym *s, *last, *text;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!tabs[i])
+			continue;
+		last = ksyms__find_addr(tabs[i], addr);
+		if (!last || last->addr != addr)
+			continue;
+		/* aliases share the address (memset: __memset T, memset W) */
+		text = NULL;
+		for (s = last; s >= tabs[i]->syms && s->addr == addr; s--)
+			if (strchr("tTwW", s->type))
+				text = s;
+		if (!text)
+			continue;
+		/* the size: up to the next symbol at another address */
+		*size = last + 1 < tabs[i]->syms + tabs[i]->nr ?
+			last[1].addr - addr : 0;
+		if (!*size || *size > SCAN_FUNC_MAX)
+			*size = SCAN_FUNC_MAX;
+		*module = i == 1;
+		return text;
+	}
+	return NULL;
+}
+
+static bool scan_follows(const char *name, bool module)
+{
+	return module || !strncmp(name, "iommu_", 6) ||
+	       !strncmp(name, "__iommu_", 8) || !strncmp(name, "arm_smmu_", 9) ||
+	       !strncmp(name, "__arm_smmu_", 11);
+}
+
+static void lock_kinds_why(struct tracer *t, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	for (k = 0; k < NR_LK; k++) {
+		if (t->lk[k].why[0])
+			continue;
+		va_start(ap, fmt);
+		vsnprintf(t->lk[k].why, sizeof(t->lk[k].why), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void scan_add(struct tracer *t, uint64_t addr, int depth, bool direct)
+{
+	const struct ksym *s;
+	uint64_t size;
+	bool module;
+	int i;
+
+	for (i = 0; i < t->nr_scan; i++)
+		if (t->scan[i].addr == addr)
+			return;
+	s = text_sym_at(t, addr, &size, &module);
+	if (!s)
+		return;
+	if (t->nr_scan == SCAN_MAX_FUNCS) {
+		lock_kinds_why(t, "more than %d functions to read", SCAN_MAX_FUNCS);
+		return;
+	}
+	t->scan[t->nr_scan++] = (struct scan_func){ .addr = addr, .size = size,
+		.name = s->name, .depth = depth, .module = module,
+		.direct = direct };
+}
+
+static void site_add(struct tracer *t, struct lock_kind *lk, uint64_t pc,
+		     bool unlock, int fn)
+{
+	const struct scan_func *sf = &t->scan[fn];
+
+	if (lk->nr_sites == SITE_MAX) {
+		snprintf(lk->why, sizeof(lk->why), "more than %d call sites",
+			 SITE_MAX);
+		return;
+	}
+	/* the lock site's second probe is on the instruction after the call */
+	if (kprobe_blacklisted(pc) || (!unlock && kprobe_blacklisted(pc + 4))) {
+		snprintf(lk->why, sizeof(lk->why),
+			 "the call at %s+0x%llx is in the kprobe blacklist",
+			 sf->name, (unsigned long long)(pc - sf->addr));
+		return;
+	}
+	lk->site[lk->nr_sites++] = (struct lock_site){ .addr = pc,
+		.unlock = unlock, .fn = fn };
+	if (unlock)
+		lk->nr_unlock++;
+	else
+		lk->nr_lock++;
+}
+
+/* One call or tail call at @pc of @fn to @dst: a lock site or a callee. */
+static void scan_branch(struct tracer *t, struct ktext *kt, int fn,
+			uint64_t pc, uint64_t dst, bool link)
+{
+	const struct scan_func *sf = &t->scan[fn];
+	const struct ksym *s;
+	uint64_t size, plt;
+	bool module;
+	int k;
+
+	s = text_sym_at(t, dst, &size, &module);
+	if (!s && a64_plt(kt, dst, &plt)) {
+		dst = plt;
+		s = text_sym_at(t, dst, &size, &module);
+	}
+	for (k = 0; k < NR_LK; k++) {
+		struct lock_kind *lk = &t->lk[k];
+
+		if (!lk->lock_addr || (dst != lk->lock_addr && dst != lk->unlock_addr))
+			continue;
+		/* a tail call's return goes to the caller: no acquired probe */
+		if (dst == lk->lock_addr && !link)
+			snprintf(lk->why, sizeof(lk->why),
+				 "a tail call of %s in %s+0x%llx", lk->lock_fn,
+				 sf->name, (unsigned long long)(pc - sf->addr));
+		else if (!lk->why[0])
+			site_add(t, lk, pc, dst == lk->unlock_addr, fn);
+		return;
+	}
+	if (!s) {
+		/* a call whose target is unknown may take any lock */
+		if (link)
+			lock_kinds_why(t, "a call from %s+0x%llx to 0x%llx, neither a function nor a PLT veneer",
+				       sf->name, (unsigned long long)(pc - sf->addr),
+				       (unsigned long long)dst);
+		return;
+	}
+	if (sf->depth < SITE_DEPTH && scan_follows(s->name, module))
+		scan_add(t, dst, sf->depth + 1, sf->direct);
+}
+
+/* Reads the queued functions from @q on, queueing their callees. */
+static int scan_queue(struct tracer *t, struct ktext *kt, uint32_t *code, int q)
+{
+	uint64_t pc, dst, size;
+	bool link;
+	int i, err;
+
+	for (; q < t->nr_scan; q++) {
+		const struct scan_func *sf = &t->scan[q];
+
+		size = sf->size;
+		err = ktext__read(kt, sf->addr, code, size);
+		/*
+		 * The last function of a module has no next symbol: its size
+		 * is a guess, and the guess may run past the mapped text.
+		 */
+		if (err && size > 4096) {
+			for (size = 0; size + 4096 <= sf->size &&
+			     !ktext__read(kt, sf->addr + size, (char *)code + size, 4096);
+			     size += 4096)
+				;
+			err = size ? 0 : err;
+		}
+		/* freed __init code (arm_smmu_driver_init) runs no more */
+		if (err && sf->depth)
+			continue;
+		if (err) {
+			lock_kinds_why(t, "cannot read %s's code: %s", sf->name,
+				       strerror(-err));
+			return err;
+		}
+		for (i = 0; i < (int)(size / 4); i++) {
+			pc = sf->addr + 4 * i;
+			if (!a64_branch(code[i], pc, &dst, &link))
+				continue;
+			if (dst >= sf->addr && dst < sf->addr + sf->size)
+				continue;	/* inside the function */
+			scan_branch(t, kt, q, pc, dst, link);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every function of the modules the traced module functions belong to: a
+ * module's lock may be taken in a traced function and released by its
+ * caller (smmubench.ko's model: sbm_bind_op() returns with sva_lock held,
+ * sbm_bind() drops it), so the whole module is read, as its own code.
+ */
+static void scan_add_modules(struct tracer *t)
+{
+	char line[512], name[256], mod[64], mods[4][64] = {};
+	unsigned long long addr;
+	int i, k, nr = 0, pass;
+	FILE *f;
+	char type;
+
+	for (pass = 0; pass < 2; pass++) {
+		f = fopen("/proc/kallsyms", "r");
+		if (!f)
+			return;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%llx %c %255s %63s", &addr, &type, name,
+				   mod) != 4 || !strchr("tT", type))
+				continue;
+			for (k = 0; k < nr && strcmp(mods[k], mod); k++)
+				;
+			if (pass && k < nr)
+				scan_add(t, addr, 1, true);
+			for (i = 0; !pass && k == nr && nr < 4 && i < t->nr_funcs; i++)
+				if (t->funcs[i].state == RES_ATTACHED &&
+				    !strcmp(t->funcs[i].def->area, "module") &&
+				    t->funcs[i].addr == addr)
+					snprintf(mods[nr++], sizeof(mods[0]), "%s", mod);
+		}
+		fclose(f);
+	}
+}
+
+/*
+ * Reads every traced function and, breadth first, its driver, iommu core
+ * and own module callees down to SITE_DEPTH levels, and collects the
+ * calls of the lock functions of each kind.
+ */
+static void scan_lock_sites(struct tracer *t)
+{
+	struct ktext *kt = ktext__open();
+	uint32_t *code = NULL;
+	int i, q;
+
+	if (!kt) {
+		lock_kinds_why(t, "cannot read the kernel's text (a BPF program): %s",
+			       strerror(errno));
+		return;
+	}
+	code = malloc(SCAN_FUNC_MAX);
+	if (!code) {
+		lock_kinds_why(t, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < t->nr_funcs; i++)
+		if (t->funcs[i].state == RES_ATTACHED)
+			scan_add(t, t->funcs[i].addr, 0, true);
+	scan_add_modules(t);
+	if (scan_queue(t, kt, code, 0))
+		goto out;
+	/*
+	 * The core reaches the driver through ops pointers (blr, no target
+	 * in the code): e.g. iommu_dev_enable_feature() takes sva_lock in
+	 * arm_smmu_master_sva_enabled() via ops->dev_enable_feat. So every
+	 * function of the SMMU drivers is read too, one level shallower.
+	 * These are not "direct": the SMMUv2 driver's are among them.
+	 */
+	q = t->nr_scan;
+	for (i = 0; i < (int)t->ks->nr; i++)
+		if (strchr("tT", t->ks->syms[i].type) &&
+		    (!strncmp(t->ks->syms[i].name, "arm_smmu_", 9) ||
+		     !strncmp(t->ks->syms[i].name, "__arm_smmu_", 11)))
+			scan_add(t, t->ks->syms[i].addr, 1, false);
+	scan_queue(t, kt, code, q);
+out:
+	free(code);
+	ktext__close(kt);
+}
+
+/*
+ * Chooses, per lock kind, call sites or function hooks (and says why),
+ * before the lock methods are described with the chosen probes' names.
+ */
+static void plan_lock_probes(struct tracer *t)
+{
+	static const char *const unlock_fn[NR_LK] = {
+		"mutex_unlock", "_raw_spin_unlock_irqrestore",
+	};
+	const struct ksym *s;
+	int k;
+
+	t->lk[LK_MUTEX].name = "mutex";
+	t->lk[LK_MUTEX].lock_fn = t->mutex_fn;
+	t->lk[LK_SPIN].name = "spinlock";
+	t->lk[LK_SPIN].lock_fn = "_raw_spin_lock_irqsave";
+	for (k = 0; k < NR_LK; k++) {
+		struct lock_kind *lk = &t->lk[k];
+
+		lk->unlock_fn = unlock_fn[k];
+		if (k == LK_SPIN && !t->spin_hooks)
+			continue;	/* inlined: neither sites nor hooks */
+		s = ksyms__get(t->ks, lk->lock_fn);
+		lk->lock_addr = s ? s->addr : 0;
+		s = ksyms__get(t->ks, lk->unlock_fn);
+		lk->unlock_addr = s ? s->addr : 0;
+		if (env.all_tasks)
+			snprintf(lk->why, sizeof(lk->why),
+				 "--all-tasks follows every mutex of every task");
+		else if (env.lock_probes && !strcmp(env.lock_probes, "functions"))
+			snprintf(lk->why, sizeof(lk->why), "--lock-probes=functions");
+		else if (!lk->lock_addr || !lk->unlock_addr)
+			snprintf(lk->why, sizeof(lk->why), "%s or %s not in kallsyms",
+				 lk->lock_fn, lk->unlock_fn);
+	}
+	if (!t->lk[LK_MUTEX].why[0] || (t->spin_hooks && !t->lk[LK_SPIN].why[0]))
+		scan_lock_sites(t);
+	for (k = 0; k < NR_LK; k++) {
+		struct lock_kind *lk = &t->lk[k];
+
+		if (!lk->why[0] && (!lk->nr_lock || !lk->nr_unlock))
+			snprintf(lk->why, sizeof(lk->why),
+				 "no call of %s found in the traced functions and their callees",
+				 lk->nr_lock ? lk->unlock_fn : lk->lock_fn);
+		lk->sites = !lk->why[0];
+		snprintf(lk->via, sizeof(lk->via), "%s/%s %s", lk->lock_fn,
+			 lk->unlock_fn, lk->sites ? "call-site kprobes" : "hooks");
+	}
+}
+
+/* One line per hooked lock kind: how its locks are followed, and where. */
+static void lock_probe_desc(const struct tracer *t, int k, char *buf,
+			    size_t len)
+{
+	const struct lock_kind *lk = &t->lk[k];
+	int i, j, shown = 0;
+	size_t n;
+
+	if (!lk->sites) {
+		snprintf(buf, len, "function hooks (%s on %s, %s): %s",
+			 lock_hook_fentry(t, k) ? "fentry/fexit" : "kprobe/kretprobe",
+			 lk->lock_fn, lk->unlock_fn, lk->why);
+		return;
+	}
+	n = snprintf(buf, len, "call-site kprobes: %d lock sites, %d unlock sites in",
+		     lk->nr_lock, lk->nr_unlock);
+	for (i = 0; i < lk->nr_sites && n < len; i++) {
+		for (j = 0; j < i; j++)
+			if (lk->site[j].fn == lk->site[i].fn)
+				break;
+		if (j < i)
+			continue;
+		if (++shown <= 6)	/* the traced functions' come first */
+			n += snprintf(buf + n, len - n, "%s %s",
+				      shown > 1 ? "," : "",
+				      t->scan[lk->site[i].fn].name);
+	}
+	if (n < len)
+		n += snprintf(buf + n, len - n, "%s (%d functions read); none on %s or %s",
+			      shown > 6 ? " and more (-v lists them)" : "", t->nr_scan,
+			      lk->lock_fn, lk->unlock_fn);
+	if (n < len && lk->nr_refused)
+		snprintf(buf + n, len - n, "; %d site%s refused by the kernel, not probed, in driver functions the traced ones do not call (%s)",
+			 lk->nr_refused, lk->nr_refused > 1 ? "s" : "", lk->refused);
+}
+
+static void print_lock_probes(const struct tracer *t)
+{
+	const struct lock_site *st;
+	char desc[1024];
+	int k, i;
+
+	for (k = 0; k < NR_LK; k++) {
+		if (!t->lk[k].hooked)
+			continue;
+		lock_probe_desc(t, k, desc, sizeof(desc));
+		printf("%-20s %s\n", k == LK_MUTEX ? "(mutex probes)" :
+		       "(spinlock probes)", desc);
+		for (i = 0; env.verbose && t->lk[k].sites && i < t->lk[k].nr_sites; i++) {
+			st = &t->lk[k].site[i];
+			printf("%-20s %s 0x%llx %s+0x%llx\n", "", st->unlock ?
+			       "unlock" : "lock", (unsigned long long)st->addr,
+			       t->scan[st->fn].name,
+			       (unsigned long long)(st->addr - t->scan[st->fn].addr));
+		}
+	}
+}
+
 /* --- attach ------------------------------------------------------------ */
 
 static struct bpf_program *slot_prog(struct smmutrace *skel, int slot,
@@ -1295,6 +1778,31 @@ static void set_autoload_all(struct smmutrace *skel, bool on)
 
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, on);
+}
+
+/* The programs on the lock functions, for the kinds that are hooked. */
+static int lock_hooks_autoload(struct tracer *t, struct smmutrace *skel)
+{
+	bool m = t->lk[LK_MUTEX].hooked, spin = t->lk[LK_SPIN].hooked;
+	bool mf = lock_hook_fentry(t, LK_MUTEX);
+	int err = 0;
+
+	bpf_program__set_autoload(skel->progs.kprobe_mutex_lock, m && !mf);
+	bpf_program__set_autoload(skel->progs.kretprobe_mutex_lock, m && !mf);
+	bpf_program__set_autoload(skel->progs.kprobe_mutex_unlock, m && !mf);
+	bpf_program__set_autoload(skel->progs.fentry_mutex_lock, m && mf);
+	bpf_program__set_autoload(skel->progs.fexit_mutex_lock, m && mf);
+	bpf_program__set_autoload(skel->progs.fentry_mutex_unlock, m && mf);
+	if (m && mf) {
+		err = bpf_program__set_attach_target(skel->progs.fentry_mutex_lock,
+						     0, t->mutex_fn);
+		err = err ?: bpf_program__set_attach_target(skel->progs.fexit_mutex_lock,
+							    0, t->mutex_fn);
+	}
+	bpf_program__set_autoload(skel->progs.kprobe_spin_lock, spin);
+	bpf_program__set_autoload(skel->progs.kretprobe_spin_lock, spin);
+	bpf_program__set_autoload(skel->progs.kprobe_spin_unlock, spin);
+	return err;
 }
 
 /* Sets rodata, autoload and fentry targets; called between open and load. */
@@ -1361,6 +1869,7 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 	c.learn_asid_slot = -1;
 
 	if (env.locks) {
+		plan_lock_probes(t);
 		resolve_locks(t);
 		describe_learned_locks(t);
 		err = lock_at_rules(t);
@@ -1379,7 +1888,7 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 	/* The skeleton types .rodata const volatile: writable until load. */
 	memcpy((void *)&skel->rodata->cfg, &c, sizeof(c));
 	t->locks_attached = false;
-	for (k = 0; k < SMMUTRACE_MAX_LOCKS; k++)	/* lock function hooks */
+	for (k = 0; k < SMMUTRACE_MAX_LOCKS; k++)	/* lock probes */
 		t->locks_attached |= env.locks && t->lock_traced[k] &&
 				     k != SMMUTRACE_LOCK_CMDQ;
 	t->locks_attached |= env.all_tasks;
@@ -1395,50 +1904,33 @@ static int prepare(struct tracer *t, struct smmutrace *skel)
 				return err;
 		}
 	}
-	if (t->locks_attached) {
-		const char *fam = use_fentry(t) ?
-				  "fentry" : "kprobe";
-
-		/* tp_btf needs no ftrace direct calls: 6.1 has it too */
-		t->contention = !env.all_tasks &&
-			btf__find_by_name_kind(t->btf, "btf_trace_contention_begin",
-					       BTF_KIND_TYPEDEF) > 0;
-		bpf_program__set_autoload(skel->progs.contention_begin, t->contention);
-		bpf_program__set_autoload(skel->progs.contention_end, t->contention);
-		/* klockstat follows mutexes only, and so does the baseline */
-		bool spin = t->lock_traced[SMMUTRACE_LOCK_DEVICES] && !env.all_tasks;
-
-		if (!strcmp(fam, "fentry")) {
-			bpf_program__set_autoload(skel->progs.fentry_mutex_lock, true);
-			bpf_program__set_autoload(skel->progs.fexit_mutex_lock, true);
-			bpf_program__set_autoload(skel->progs.fentry_mutex_unlock, true);
-			err = bpf_program__set_attach_target(skel->progs.fentry_mutex_lock,
-							     0, t->mutex_fn);
-			err = err ?: bpf_program__set_attach_target(skel->progs.fexit_mutex_lock,
-								    0, t->mutex_fn);
-			bpf_program__set_autoload(skel->progs.fentry_spin_lock, spin);
-			bpf_program__set_autoload(skel->progs.fexit_spin_lock, spin);
-			bpf_program__set_autoload(skel->progs.fentry_spin_unlock, spin);
-			if (spin) {
-				err = err ?: bpf_program__set_attach_target(skel->progs.fentry_spin_lock,
-						0, "_raw_spin_lock_irqsave");
-				err = err ?: bpf_program__set_attach_target(skel->progs.fexit_spin_lock,
-						0, "_raw_spin_lock_irqsave");
-				err = err ?: bpf_program__set_attach_target(skel->progs.fentry_spin_unlock,
-						0, "_raw_spin_unlock_irqrestore");
-			}
-			if (err)
-				return err;
-		} else {
-			bpf_program__set_autoload(skel->progs.kprobe_mutex_lock, true);
-			bpf_program__set_autoload(skel->progs.kretprobe_mutex_lock, true);
-			bpf_program__set_autoload(skel->progs.kprobe_mutex_unlock, true);
-			bpf_program__set_autoload(skel->progs.kprobe_spin_lock, spin);
-			bpf_program__set_autoload(skel->progs.kretprobe_spin_lock, spin);
-			bpf_program__set_autoload(skel->progs.kprobe_spin_unlock, spin);
-		}
-	}
-	return 0;
+	if (!t->locks_attached)
+		return 0;
+	/* tp_btf needs no ftrace direct calls: 6.1 has it too */
+	t->contention = !env.all_tasks &&
+		btf__find_by_name_kind(t->btf, "btf_trace_contention_begin",
+				       BTF_KIND_TYPEDEF) > 0;
+	bpf_program__set_autoload(skel->progs.contention_begin, t->contention);
+	bpf_program__set_autoload(skel->progs.contention_end, t->contention);
+	/* klockstat follows mutexes only, and so does the baseline */
+	t->lk[LK_SPIN].hooked = t->lock_traced[SMMUTRACE_LOCK_DEVICES] &&
+				!env.all_tasks;
+	t->lk[LK_MUTEX].hooked = env.all_tasks;
+	for (k = 0; k < SMMUTRACE_MAX_LOCKS; k++)
+		t->lk[LK_MUTEX].hooked |= t->lock_traced[k] &&
+			k != SMMUTRACE_LOCK_CMDQ && k != SMMUTRACE_LOCK_DEVICES;
+	bpf_program__set_autoload(skel->progs.site_lock,
+				  t->lk[LK_MUTEX].sites || t->lk[LK_SPIN].sites);
+	bpf_program__set_autoload(skel->progs.site_acquired,
+				  t->lk[LK_MUTEX].sites || t->lk[LK_SPIN].sites);
+	bpf_program__set_autoload(skel->progs.site_unlock,
+				  t->lk[LK_MUTEX].sites || t->lk[LK_SPIN].sites);
+	/*
+	 * The lock function hooks of a hooked kind are loaded even when its
+	 * call sites are planned: a site the kernel refuses at attach time
+	 * falls back to them (loaded, not attached, they cost nothing).
+	 */
+	return lock_hooks_autoload(t, skel);
 }
 
 static int attach_func(struct smmutrace *skel, struct func *f)
@@ -1475,43 +1967,135 @@ static int attach_func(struct smmutrace *skel, struct func *f)
 	return 0;
 }
 
+static void site_links_destroy(struct lock_kind *lk)
+{
+	int s, j;
+
+	for (s = 0; s < lk->nr_sites; s++)
+		for (j = 0; j < 2; j++) {
+			bpf_link__destroy(lk->site[s].links[j]);
+			lk->site[s].links[j] = NULL;
+		}
+}
+
+/*
+ * A kind's lock probes that the kernel refuses: the kind falls back to the
+ * lock function hooks, and every lock method naming its probes says so.
+ */
+static void lock_kind_fall_back(struct tracer *t, int k, const char *why)
+{
+	struct lock_kind *lk = &t->lk[k];
+	char old[sizeof(lk->via)], tmp[sizeof(t->lock_method[0])], *p;
+	size_t len, i;
+
+	site_links_destroy(lk);
+	lk->sites = false;
+	snprintf(lk->why, sizeof(lk->why), "%s", why);
+	snprintf(old, sizeof(old), "%s", lk->via);
+	snprintf(lk->via, sizeof(lk->via), "%s/%s hooks", lk->lock_fn,
+		 lk->unlock_fn);
+	len = strlen(old);
+	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
+		p = strstr(t->lock_method[i], old);
+		if (!p)
+			continue;
+		snprintf(tmp, sizeof(tmp), "%.*s%s%s", (int)(p - t->lock_method[i]),
+			 t->lock_method[i], lk->via, p + len);
+		snprintf(t->lock_method[i], sizeof(t->lock_method[i]), "%s", tmp);
+	}
+}
+
+/* kprobes on a kind's call sites, by address: 0, or -errno and a reason. */
+static int attach_sites(struct tracer *t, struct smmutrace *skel, int k,
+			char *why, size_t len)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = k == LK_SPIN);
+	struct lock_kind *lk = &t->lk[k];
+	struct lock_site *st;
+	struct bpf_link *l;
+	int s, j, err;
+
+	for (s = 0; s < lk->nr_sites; s++) {
+		st = &lk->site[s];
+		for (j = 0; j < (st->unlock ? 1 : 2); j++) {
+			/* NULL name: the offset is an absolute address */
+			kopts.offset = st->addr + 4 * j;
+			l = bpf_program__attach_kprobe_opts(st->unlock ?
+					skel->progs.site_unlock : j ?
+					skel->progs.site_acquired :
+					skel->progs.site_lock, NULL, &kopts);
+			err = libbpf_get_error(l);
+			if (err) {
+				snprintf(why, len, "the kprobe at %s+0x%llx was refused: %s",
+					 t->scan[st->fn].name,
+					 (unsigned long long)(kopts.offset -
+							      t->scan[st->fn].addr),
+					 errstr(err));
+				if (t->scan[st->fn].direct)
+					return err;
+				/*
+				 * Only read because the core calls the drivers
+				 * through pointers: e.g. the SMMUv2 driver's
+				 * copy of arm_smmu_probe_device on 6.1, whose
+				 * code kprobe events refuse (-EINVAL). Say so.
+				 */
+				if (!lk->nr_refused++)
+					snprintf(lk->refused, sizeof(lk->refused),
+						 "%s", why);
+				bpf_link__destroy(st->links[0]);
+				st->links[0] = NULL;
+				break;
+			}
+			st->links[j] = l;
+		}
+	}
+	return 0;
+}
+
 static int attach_locks(struct tracer *t, struct smmutrace *skel)
 {
 	static const char *const kfn[6] = {
 		NULL, NULL, "mutex_unlock", "_raw_spin_lock_irqsave",
 		"_raw_spin_lock_irqsave", "_raw_spin_unlock_irqrestore",
 	};
-	bool fentry = use_fentry(t);
-	int i, nr = t->lock_traced[SMMUTRACE_LOCK_DEVICES] ? 6 : 3, err;
+	bool fentry = lock_hook_fentry(t, LK_MUTEX);
 	struct bpf_program *progs[6];
+	char why[256];
+	int i, k, err;
 
 	if (fentry) {
 		progs[0] = skel->progs.fentry_mutex_lock;
 		progs[1] = skel->progs.fexit_mutex_lock;
 		progs[2] = skel->progs.fentry_mutex_unlock;
-		progs[3] = skel->progs.fentry_spin_lock;
-		progs[4] = skel->progs.fexit_spin_lock;
-		progs[5] = skel->progs.fentry_spin_unlock;
 	} else {
 		progs[0] = skel->progs.kprobe_mutex_lock;
 		progs[1] = skel->progs.kretprobe_mutex_lock;
 		progs[2] = skel->progs.kprobe_mutex_unlock;
-		progs[3] = skel->progs.kprobe_spin_lock;
-		progs[4] = skel->progs.kretprobe_spin_lock;
-		progs[5] = skel->progs.kprobe_spin_unlock;
 	}
-	for (i = 0; i < nr; i++) {
-		if (fentry)
-			t->lock_links[i] = bpf_program__attach(progs[i]);
-		else
-			t->lock_links[i] = bpf_program__attach_kprobe(progs[i],
-					i == 1 || i == 4, kfn[i] ? kfn[i] : t->mutex_fn);
-		err = libbpf_get_error(t->lock_links[i]);
-		if (err) {
-			t->lock_links[i] = NULL;
-			fprintf(stderr, "smmubench trace: cannot hook %s (%s): no lock times\n",
-				bpf_program__name(progs[i]), strerror(-err));
-			return err;
+	progs[3] = skel->progs.kprobe_spin_lock;
+	progs[4] = skel->progs.kretprobe_spin_lock;
+	progs[5] = skel->progs.kprobe_spin_unlock;
+	for (k = 0; k < NR_LK; k++) {
+		if (!t->lk[k].hooked)
+			continue;
+		if (t->lk[k].sites) {
+			if (!attach_sites(t, skel, k, why, sizeof(why)))
+				continue;
+			lock_kind_fall_back(t, k, why);
+		}
+		for (i = 3 * k; i < 3 * k + 3; i++) {
+			if (fentry && k == LK_MUTEX)
+				t->lock_links[i] = bpf_program__attach(progs[i]);
+			else
+				t->lock_links[i] = bpf_program__attach_kprobe(progs[i],
+						i == 1 || i == 4, kfn[i] ? kfn[i] : t->mutex_fn);
+			err = libbpf_get_error(t->lock_links[i]);
+			if (err) {
+				t->lock_links[i] = NULL;
+				fprintf(stderr, "smmubench trace: cannot hook %s (%s): no lock times\n",
+					bpf_program__name(progs[i]), strerror(-err));
+				return err;
+			}
 		}
 	}
 	if (!t->contention)
@@ -1570,6 +2154,8 @@ static void detach_all(struct tracer *t)
 		bpf_link__destroy(t->lock_links[i]);
 		t->lock_links[i] = NULL;
 	}
+	for (i = 0; i < NR_LK; i++)
+		site_links_destroy(&t->lk[i]);
 }
 
 /* --- events ------------------------------------------------------------ */
@@ -2159,7 +2745,8 @@ static void print_summary(const struct tracer *t, const struct smmutrace *skel)
 			       (unsigned long long)ls->sync_calls, syn,
 			       t->lock_method[i]);
 		}
-		printf("(HOLD, WAIT, CONTWAIT, SYNCTIME are totals; WAIT is mutex_lock() entry to return, CONTWAIT the slow path between lock:contention_begin/end%s)\n",
+		print_lock_probes(t);
+		printf("(HOLD, WAIT, CONTWAIT, SYNCTIME are totals; WAIT is from the lock call to its return, CONTWAIT the slow path between lock:contention_begin/end%s)\n",
 		       t->contention ? "" : ": not available here");
 		print_takers(t, skel);
 		if (t->lock_stat)
@@ -2214,6 +2801,30 @@ static int add_raw_series(struct sb_series *s, const struct sample_vec *v)
 			return err;
 	}
 	return 0;
+}
+
+/* How each hooked lock kind was followed (docs/results-format.md). */
+static int write_lock_probes(const struct tracer *t, struct sb_results *r)
+{
+	char name[SB_NAME_MAX], desc[1024];
+	const struct lock_kind *lk;
+	int k, err = 0;
+
+	for (k = 0; k < NR_LK && !err; k++) {
+		lk = &t->lk[k];
+		if (!lk->hooked)
+			continue;
+		lock_probe_desc(t, k, desc, sizeof(desc));
+		snprintf(name, sizeof(name), "lockprobe.%s", lk->name);
+		err = sb_results__set_meta(r, name, "%s", desc);
+		snprintf(name, sizeof(name), "lockprobe.%s.sites", lk->name);
+		err = err ?: sb_results__set_counter(r, name,
+						     lk->sites ? lk->nr_lock : 0);
+		snprintf(name, sizeof(name), "lockprobe.%s.unlock_sites", lk->name);
+		err = err ?: sb_results__set_counter(r, name,
+						     lk->sites ? lk->nr_unlock : 0);
+	}
+	return err ?: sb_results__set_counter(r, "lockprobe.scanned", t->nr_scan);
 }
 
 static int write_results(const struct tracer *t, const struct smmutrace *skel)
@@ -2414,6 +3025,7 @@ static int write_results(const struct tracer *t, const struct smmutrace *skel)
 	err = err ?: sb_results__set_counter(r, "drops.lock_state", b->lock_state_fail);
 	err = err ?: sb_results__set_counter(r, "drops.path", b->path_fail);
 	err = err ?: sb_results__set_counter(r, "drops.lock_try_stale", b->lock_try_stale);
+	err = err ?: write_lock_probes(t, r);
 	if (env.all_tasks) {
 		struct any_row *rows;
 		uint64_t holds;
@@ -2848,8 +3460,10 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (list_only) {
 		print_resolution(t, stdout);
-		if (env.locks)
+		if (env.locks) {
 			print_lock_methods(t);
+			print_lock_probes(t);
+		}
 		goto cleanup;
 	}
 	err = smmutrace__load(skel);
@@ -2953,7 +3567,8 @@ int cmd_trace(int argc, char **argv)
 	if (skel->rodata->cfg.learn_asid_slot >= 0) {
 		if (skel->bss->learned_asid_lock)
 			snprintf(t->lock_method[0], sizeof(t->lock_method[0]),
-				 "mutex_lock/unlock hooks, address 0x%llx learned: first mutex of arm_smmu_domain_finalise_s1",
+				 "%s, address 0x%llx learned: first mutex of arm_smmu_domain_finalise_s1",
+				 t->lk[LK_MUTEX].via,
 				 (unsigned long long)skel->bss->learned_asid_lock);
 		else
 			snprintf(t->lock_method[0], sizeof(t->lock_method[0]),

@@ -57,4 +57,15 @@ bool ftrace_funcs__has(const char *funcs, const char *sym);
 /* @addr lies in a range of the kprobe blacklist (debugfs; false if unknown). */
 bool kprobe_blacklisted(uint64_t addr);
 
+/*
+ * Kernel text from user space, on every kernel (with or without
+ * /proc/kcore): a raw_tp program that bpf_probe_read_kernel()s a chunk at
+ * an address into an array map, run with BPF_PROG_TEST_RUN.
+ */
+struct ktext;
+struct ktext *ktext__open(void);	/* NULL with errno */
+/* Copies @len bytes at kernel address @addr to @buf: 0 or -errno. */
+int ktext__read(struct ktext *kt, uint64_t addr, void *buf, size_t len);
+void ktext__close(struct ktext *kt);	/* accepts NULL */
+
 #endif /* SMMUBENCH_TRACE_HELPERS_H */

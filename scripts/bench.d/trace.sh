@@ -5,8 +5,9 @@
 # same figure for a klockstat-style hook set (`smmubench trace --all-tasks`:
 # every mutex_lock/unlock of every task hooked, no per-task gate):
 #  (a) the map workload traced (`smmubench run --trace`, the default
-#      catalogue and lock hooks) against untraced: p50 of map + unmap +
-#      iotlb_sync (goal <= 1.05);
+#      catalogue and lock probes: kprobes on the lock calls of the traced
+#      code, none on the lock functions) against untraced: p50 of map +
+#      unmap + iotlb_sync (goal <= 1.05);
 #  (b) an unrelated mutex-heavy workload with the tracer loaded against
 #      without: tests/guest/pipe_mutex.c, one-byte pipe write + read, each
 #      locking the pipe's mutex (mutex_lock() in __pipe_lock()), so two
@@ -20,6 +21,7 @@
 # rounds is printed with its range. Timings are emulated: the ratios are
 # instruction-count ratios of the probes' cost under emulation, never SMMU
 # figures; on hardware a probe costs less relative to the work it wraps.
+# BENCH_TRACE_KERNELS (default "6.12 6.1") picks the kernels.
 # shellcheck disable=SC2046 # set -- $(...) splits "median min max" on purpose
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -98,7 +100,7 @@ verdict() {
 	awk -v r="$1" -v g="$2" 'BEGIN { print (r <= g ? "met" : "MISSED") }'
 }
 
-for k in 6.12 6.1; do
+for k in ${BENCH_TRACE_KERNELS:-6.12 6.1}; do
 	rm -f "$tmp"/map-* "$tmp"/pipe-*
 	"$top/scripts/testbed" --kernel "$k" --icount 0 --share "$tmp" --timeout 2400 -- "$(guest)" \
 		>"$tmp/log" 2>&1 || {
@@ -118,6 +120,8 @@ for k in 6.12 6.1; do
 	set -- $(ratios pipe_ns gated)
 	g=$1 g_range="$2..$3"
 	set -- $(ratios pipe_ns all)
+	probes=$(sed -n 's/^(mutex probes) *//p' "$tmp/pipe-gated-1" | cut -c1-60)
+	echo "bench:   lock probes of the traced runs: ${probes:-none}"
 	echo "bench: trace unrelated-mutex overhead on $k ($probe, emulated, icount clock): pipe write+read with the tracer loaded/without, median of $rounds rounds: ratio $g (range $g_range; goal <= 1.02: $(verdict "$g" 1.02)); klockstat-style --all-tasks: ratio $1 (range $2..$3)"
 	holds=$(awk -F '\t' '$1 == "counter" && $2 == "alltasks.holds" { print $3 }' "$tmp/pipe-all-1.results")
 	awk -v h="${holds:-0}" -v n="$pipe_n" -v t="$(pipe_ns none 1)" 'BEGIN {

@@ -106,6 +106,11 @@ case $SMMUBENCH_KERNEL in
 			-P $p -t 2 -a 2 -n 1000 -p 0.2 -s 1 -q -o "$m" >"$W/t-$p.out" 2>&1
 		ok $? "$p traced: trace -- model --kernel exits 0"
 		sed -n '/^LOCK /,/^$/p' "$W/t-$p.out" | sed 's/^/# /'
+		# the module's own lock calls, reached through its PLT veneers
+		# or directly, are probed: nothing on the lock functions
+		grep -qE '^\(mutex probes\) +call-site kprobes: [1-9][0-9]* lock sites, .* in sbm_' "$W/t-$p.out" &&
+			grep -qE '^\(spinlock probes\) +call-site kprobes: [1-9][0-9]* lock sites, .* in sbm_' "$W/t-$p.out"
+		ok $? "$p traced: the model's mutex and spinlock calls have call-site kprobes"
 		is "$(counter "$t" count.func.sbm_bind_op)" "$(counter "$m" model.binds)" \
 			"$p traced: a sbm_bind_op call per bind"
 		for l in devices_lock:devices_lock sva_lock:sva_lock arm_smmu_asid_lock:asid_lock; do

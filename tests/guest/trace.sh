@@ -43,6 +43,15 @@ grep -q "^Probe family: $fam " $out
 ok $? "probe family chosen by probing is $fam"
 grep -qE "^arm_smmu_cmdq_issue_cmdlist +$meth +arm_smmu_cmdq_issue_cmdlist 0x" $out
 ok $? "arm_smmu_cmdq_issue_cmdlist attached with $meth"
+# Locks: kprobes on the calls of mutex_lock/mutex_unlock found in the
+# traced functions' code, not hooks on the lock functions (docs/tracer.md,
+# Overhead); spinlocks are inlined on Debian's kernels: nothing to probe.
+grep -qE '^\(mutex probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-9]* unlock sites in .*none on mutex_lock or mutex_unlock$' $out
+ok $? "mutexes: call-site kprobes by default, none on mutex_lock/mutex_unlock"
+grep -q '^init_mutex  *mutex_lock/mutex_unlock call-site kprobes, address = arm_smmu_domain' $out
+ok $? "init_mutex: the lock method names the call-site kprobes"
+grep -q '^(spinlock probes)' $out
+is $? 1 "spinlocks: no probe line (spin_lock_irqsave is inlined)"
 
 # arm_smmu_attach_dev has a v2 and a v3 copy; the tracer must pick one of
 # them by address. Which one is right is shown by the hits in part 2: the

@@ -90,6 +90,52 @@ for l in iommu_sva_lock sva_lock arm_smmu_asid_lock; do
 	ok $? "$l: address from kallsyms (KALLSYMS_ALL)"
 done
 
+# Lock probes: by default kprobes on the calls of the lock functions found
+# in the code of the traced functions and their driver and core callees,
+# none on mutex_lock_nested/mutex_unlock or the spinlock functions, which
+# every other caller in the system would pay for (docs/tracer.md).
+lockfn='mutex_lock_nested|mutex_unlock|_raw_spin_lock_irqsave|_raw_spin_unlock_irqrestore'
+grep -qE '^\(mutex probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-9]* unlock sites in .*none on mutex_lock_nested or mutex_unlock$' $out
+ok $? "mutexes: call-site kprobes by default"
+grep -qE '^\(spinlock probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-9]* unlock sites in .*none on _raw_spin_lock_irqsave or _raw_spin_unlock_irqrestore$' $out
+ok $? "spinlocks: call-site kprobes by default"
+for l in iommu_sva_lock sva_lock arm_smmu_asid_lock group_mutex devices_lock; do
+	grep -qE "^$l +($lockfn)/($lockfn) call-site kprobes, address" $out
+	ok $? "$l: the lock method names the call-site kprobes"
+done
+# While a trace runs: every site -v lists has its kprobes (a lock site two:
+# its call and the instruction after it), and neither kprobes nor ftrace
+# (fentry trampolines) sit on the lock functions.
+kp=/sys/kernel/debug/kprobes/list
+smmubench trace -v -l -f "$F" >/tmp/sites 2>&1
+smmubench trace -f "$F" -- sh -c "cat $kp >/tmp/kp; cat $T/enabled_functions >/tmp/ef" >/dev/null 2>&1
+ok $? "a trace runs with the call-site probes"
+want=0 got=0
+for a in $(awk '$1 == "lock" { print $2; print $2 "+4" } $1 == "unlock" { print $2 }' /tmp/sites); do
+	want=$((want + 1))
+	grep -q "^$(printf '%016x' $((a))) " /tmp/kp && got=$((got + 1))
+done
+[ "$want" -gt 0 ]
+ok $? "trace -v -l lists the call sites ($want kprobes)"
+is "$got" "$want" "every call site has its kprobes while tracing"
+grep -E " ($lockfn)(\+0x0)? " /tmp/kp
+is $? 1 "no kprobe on the lock functions"
+grep -E "^($lockfn) " /tmp/ef
+is $? 1 "no ftrace hook on the lock functions"
+# --lock-probes=functions: the hooks on the lock functions, as before.
+smmubench trace -l --lock-probes=functions -f "$F" >/tmp/fn 2>&1
+grep -qE '^\(mutex probes\) +function hooks \((fentry/fexit|kprobe/kretprobe) on mutex_lock_nested, mutex_unlock\): --lock-probes=functions$' /tmp/fn
+ok $? "--lock-probes=functions: the mutex functions are hooked, and says why"
+smmubench trace --lock-probes=functions -f "$F" -- sh -c "cat $kp >/tmp/kp; cat $T/enabled_functions >/tmp/ef" >/dev/null 2>&1
+grep -qE " mutex_lock_nested(\+0x0)? |^mutex_lock_nested " /tmp/kp /tmp/ef
+ok $? "--lock-probes=functions: mutex_lock_nested is hooked while tracing"
+# The spinlock functions get kprobes, never an fexit trampoline: replacing
+# one on _raw_spin_lock_irqsave oopsed 6.12 (docs/tracer.md, Overhead).
+grep -qE '^\(spinlock probes\) +function hooks \(kprobe/kretprobe on _raw_spin_lock_irqsave, _raw_spin_unlock_irqrestore\): --lock-probes=functions$' /tmp/fn
+ok $? "--lock-probes=functions: the spinlock functions get kprobes"
+grep -qE " _raw_spin_lock_irqsave(\+0x0)? " /tmp/kp && ! grep -qE "^_raw_spin_lock_irqsave " /tmp/ef
+ok $? "--lock-probes=functions: _raw_spin_lock_irqsave has a kprobe and no ftrace hook while tracing"
+
 insmod /opt/smmubench/smmubench.ko
 ok $? "insmod smmubench.ko"
 # Claim the devices before tracing: binding the driver writes STEs too.

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 check "trace --help: the filters are documented" \
-	eval 'run 0 trace --help && out_has "--lock=LOCK" && out_has "--min-duration=TIME" && out_has "--pid=PID" && out_has "--all-tasks"'
+	eval 'run 0 trace --help && out_has "--lock=LOCK" && out_has "--min-duration=TIME" && out_has "--pid=PID" && out_has "--all-tasks" && out_has "--lock-probes=sites|functions"'
 check "run --help: --trace is documented" \
 	eval 'run 0 run --help && out_has "--trace[=OPTIONS]"'
 
@@ -28,6 +28,13 @@ bad_value "--lock and --no-locks" "--no-locks excludes --lock" \
 	trace -L init_mutex --no-locks
 bad_value "--all-tasks and --lock" "--all-tasks excludes --lock" \
 	trace --all-tasks -L init_mutex
+bad_value "--lock-probes nope: exit 2, names both values" \
+	"--lock-probes: 'sites' or 'functions', not 'nope'" trace --lock-probes nope
+bad_value "--lock-probes and --no-locks" "--no-locks excludes --lock-probes" \
+	trace --lock-probes functions --no-locks
+bad_value "--all-tasks and --lock-probes=sites" \
+	"--all-tasks hooks the lock functions: it excludes --lock-probes=sites" \
+	trace --all-tasks --lock-probes=sites
 for v in abc -1 5parsecs 1..2 us 2h; do
 	bad_value "--min-duration '$v': exit 2" \
 		"--min-duration: '$v' is not a time" trace --min-duration "$v"
