@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -866,6 +867,7 @@ struct binder {
 	struct smmubench_bind b;
 	struct smmubench_sample *samples;
 	int ret;
+	pid_t kernel_tid;	/* for meta thread_pids: the tracer's join */
 	pthread_t tid;
 };
 
@@ -874,6 +876,7 @@ static void *bind_thread(void *arg)
 {
 	struct binder *bt = arg;
 
+	bt->kernel_tid = syscall(SYS_gettid);
 	bt->b.abi_version = SMMUBENCH_ABI_VERSION;
 	bt->b.thread = bt->idx;
 	bt->b.iterations = bt->env->iterations;
@@ -985,7 +988,8 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 		   char *err, size_t errlen)
 {
 	uint32_t i, n = env->processes * env->threads;
-	size_t per = 2 * env->iterations;
+	char pids[SMMUBENCH_MAX_THREADS * 12] = "";
+	size_t per = 2 * env->iterations, po;
 	struct smmubench_sample *samples;
 	struct binder *bt;
 	int ret = 0;
@@ -1026,6 +1030,16 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 	}
 	for (i = 0; i < n && !ret; i++)
 		ret = add_samples(r, bt[i].samples, bt[i].b.nr_samples);
+	/*
+	 * Binders of different processes run at once, so one binder's op
+	 * window holds the other's calls too: `trace --join` needs each
+	 * binder's thread id, not a guess from the calls inside its ops.
+	 */
+	for (i = 0, po = 0; i < n && !ret; i++)
+		po += snprintf(pids + po, sizeof(pids) - po, "%s%d", i ? "," : "",
+			       (int)bt[i].kernel_tid);
+	if (!ret)
+		ret = sb_results__set_meta(r, "thread_pids", "%s", pids);
 	/* The masters go back to their default domains (close would too). */
 	if (env->masters > 1 && ioctl(fd, SMMUBENCH_IOC_UNSHARE_DOMAIN, 0) &&
 	    !ret) {

@@ -339,6 +339,8 @@ trace_bind() {
 	# --join: the tracer's records joined to the run's op samples (by
 	# thread and time window) give each bind and unbind its own breakdown,
 	# written back into the run's results file as trace.<op>.* series.
+	grep -q '^JOINED TO /tmp/bind.results (thread ids from meta thread_pids)$' $out
+	ok $? "$what: join: the binders' thread ids come from the run's meta thread_pids"
 	set -- $bind
 	grep -qE "^op\.bind +$nb +$nb .* $4\.\.$4\$" $out
 	ok $? "$what: join: every bind matched, $4 CMD_SYNC each"
