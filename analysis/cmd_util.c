@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd_util.h"
 #include "smmubench/cmds.h"
@@ -64,4 +65,19 @@ int sb_parse_u64(const char *s, uint64_t *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+int sb_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		err = ferror(f) ? -EIO : -ENODATA;
+	fclose(f);
+	if (!err)
+		buf[strcspn(buf, "\n")] = '\0';
+	return err;
 }

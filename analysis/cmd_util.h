@@ -4,6 +4,7 @@
 #define SMMUBENCH_ANALYSIS_CMD_UTIL_H
 
 #include <argp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit codes of every subcommand. */
@@ -22,5 +23,11 @@ int sb_argp_parse(const struct argp *argp, int argc, char **argv,
 /* Whole-string, finite, no trailing junk; 0 or -EINVAL / -ERANGE. */
 int sb_parse_double(const char *s, double *out);
 int sb_parse_u64(const char *s, uint64_t *out);
+
+/*
+ * The first line of a small sysfs or procfs file at @path, without its
+ * newline; 0, or -errno (-ENODATA for an empty file).
+ */
+int sb_read_line(const char *path, char *buf, size_t len);
 
 #endif /* SMMUBENCH_ANALYSIS_CMD_UTIL_H */

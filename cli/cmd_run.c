@@ -52,6 +52,8 @@ struct run_env {
 	const char *output;
 	int progress;		/* 1 on, 0 off, -1 when stderr is a tty */
 	bool no_perf;		/* --no-perf: no perf counters */
+	bool unbind_driver;	/* --unbind-driver: may take devices from their driver */
+	bool release;		/* --release: give back what killed runs left */
 	const char *trace;	/* --trace[=OPTIONS]: trace options, or NULL */
 	int trace_argi;		/* argv index of --trace, dropped for the run */
 };
@@ -99,8 +101,15 @@ static const char run_doc[] =
 "and --duration exclude each other.\n"
 "\v"
 "The devices are bound to smmubench with driver_override for the run and\n"
-"given back to their previous driver afterwards. Thread t uses devices\n"
-"[t*M, t*M+M), so threads x masters devices are needed.\n"
+"given back to their previous driver afterwards. A device that another\n"
+"driver holds is taken only with --unbind-driver. Never taken, with or\n"
+"without it: bridges, root ports and host bridges, and a device that backs\n"
+"a mounted file system, active swap (also through a partition, dm or md),\n"
+"a network interface that is up, or the console. A device that another run\n"
+"holds is refused untouched, except that bind runs share their device.\n"
+"A run that is killed leaves its devices to the next run or to --release,\n"
+"which give them back to the driver they were taken from. Thread t uses\n"
+"devices [t*M, t*M+M), so threads x masters devices are needed.\n"
 "\n"
 "EXAMPLES:\n"
 "    smmubench run -w attach -d 0000:00:0a.0 -n 1000\n"
@@ -116,6 +125,10 @@ static const char run_doc[] =
 "    smmubench run -w bind -d 0000:00:0a.0,0000:00:0b.0 -m 2 -P 2 -n 100\n"
 "                                  # two masters share one domain for the\n"
 "                                  # run; 2 processes bind the first one\n"
+"    smmubench run -w map -d 0000:01:00.0 --unbind-driver -n 1000\n"
+"                                  # a spare NIC: taken from its driver for\n"
+"                                  # the run (refused if it is up)\n"
+"    smmubench run --release       # give back devices a killed run left\n"
 "\n"
 "The results file defaults to smmubench-WORKLOAD-YYYYmmdd-HHMMSS.results in\n"
 "the current folder. Exit status: 0 ok, 1 runtime error, 2 usage error.";
@@ -125,6 +138,8 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PERF,
 	OPT_TRACE,
+	OPT_UNBIND_DRIVER,
+	OPT_RELEASE,
 };
 
 static const struct argp_option run_opts[] = {
@@ -144,16 +159,21 @@ static const struct argp_option run_opts[] = {
 	{ "granule", 'g', "B", 0, "map: page size (default 4K)", 1 },
 	{ "pasid", OPT_PASID, "K", 0, "pasid-attach: first PASID (default 1)", 1 },
 	{ "cpus", 'c', "LIST", 0, "CPUs for the threads, e.g. 0-3,6 (default: all)", 1 },
-	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "label", 'l', "L", 0, "Label stored in the results", 2 },
-	{ "output", 'o', "FILE", 0, "Results file", 2 },
-	{ "progress", OPT_PROGRESS, NULL, 0, "Show progress on stderr", 2 },
+	{ NULL, 0, NULL, 0, "Devices:", 2 },
+	{ "unbind-driver", OPT_UNBIND_DRIVER, NULL, 0,
+	  "Take a device from the driver that holds it for the run and give it back afterwards (never one that backs a mounted file system, swap, an up interface or the console)", 2 },
+	{ "release", OPT_RELEASE, NULL, 0,
+	  "Run nothing: give back the devices (all, or those of -d) that a killed run left bound to smmubench", 2 },
+	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ "label", 'l', "L", 0, "Label stored in the results", 3 },
+	{ "output", 'o', "FILE", 0, "Results file", 3 },
+	{ "progress", OPT_PROGRESS, NULL, 0, "Show progress on stderr", 3 },
 	{ "no-perf", OPT_NO_PERF, NULL, 0,
-	  "Do not count perf events (cycles, context switches, iommu and lock tracepoints, PMCG) around the run; counting tracepoints costs time in every op (docs/perf.md)", 2 },
+	  "Do not count perf events (cycles, context switches, iommu and lock tracepoints, PMCG) around the run; counting tracepoints costs time in every op (docs/perf.md)", 3 },
 	{ "trace", OPT_TRACE, "OPTIONS", OPTION_ARG_OPTIONAL,
-	  "Run under smmubench trace and add per-op breakdown series (trace.OP.cd_write, .cmd_sync, .tlbi, .syncs) to the results; OPTIONS are trace options, e.g. --trace='-f arm_smmu_iotlb_sync --no-locks' (see smmubench trace --help)", 2 },
-	{ "quiet", 'q', NULL, 0, "No progress, no summary table", 2 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 3 },
+	  "Run under smmubench trace and add per-op breakdown series (trace.OP.cd_write, .cmd_sync, .tlbi, .syncs) to the results; OPTIONS are trace options, e.g. --trace='-f arm_smmu_iotlb_sync --no-locks' (see smmubench trace --help)", 3 },
+	{ "quiet", 'q', NULL, 0, "No progress, no summary table", 3 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 4 },
 	{},
 };
 
@@ -306,6 +326,15 @@ static void check_env(struct argp_state *state, struct run_env *env)
 		env->masters = 1;
 }
 
+/* --release runs nothing: it takes -d at most. */
+static void check_release(struct argp_state *state, struct run_env *env)
+{
+	if (env->workload_name || env->trace || env->unbind_driver)
+		argp_error(state, "--release runs nothing: give it no --workload, --trace or --unbind-driver");
+	if (env->device_arg)
+		parse_devices(state, env);
+}
+
 static error_t run_parse(int key, char *arg, struct argp_state *state)
 {
 	struct run_env *env = state->input;
@@ -391,6 +420,12 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NO_PERF:
 		env->no_perf = true;
 		break;
+	case OPT_UNBIND_DRIVER:
+		env->unbind_driver = true;
+		break;
+	case OPT_RELEASE:
+		env->release = true;
+		break;
 	case 'q':
 		env->progress = 0;
 		break;
@@ -404,7 +439,10 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
 	case ARGP_KEY_END:
-		check_env(state, env);
+		if (env->release)
+			check_release(state, env);
+		else
+			check_env(state, env);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -1155,6 +1193,20 @@ cleanup:
 	return ret;
 }
 
+static int release_left(struct run_env *env)
+{
+	uint32_t i;
+	int ret = 0;
+
+	if (!env->nr_devices)
+		ret = sb_claim__release_left(NULL, stdout);
+	for (i = 0; i < env->nr_devices; i++)
+		ret = sb_claim__release_left(env->claims[i].name, stdout) ?: ret;
+	if (ret)
+		fprintf(stderr, "smmubench run: --release: %s\n", strerror(-ret));
+	return ret ? SB_EXIT_RUNTIME : SB_EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_env env = {
@@ -1177,6 +1229,8 @@ int cmd_run(int argc, char **argv)
 	else
 		default_output(&env, out, sizeof(out));
 
+	if (env.release)
+		return release_left(&env);
 	/* The traced run checks the module itself, after the trace options. */
 	if (env.trace)
 		return cmd_trace_run(argc, argv, env.trace_argi, out, env.trace);
@@ -1185,10 +1239,20 @@ int cmd_run(int argc, char **argv)
 			SMMUBENCH_DEVICE_PATH);
 		return SB_EXIT_RUNTIME;
 	}
-	/* Ctrl-C stops the run early but still restores the devices. */
+	/*
+	 * Ctrl-C stops the run early but still restores the devices; so does
+	 * a hang-up, as when the ssh session to a server drops.
+	 */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
+	for (i = 0; i < env.nr_devices; i++) {
+		/* Binders share a device unless it is in a shared domain. */
+		env.claims[i].shared = env.workload == SMMUBENCH_WL_BIND &&
+				       env.masters == 1;
+		env.claims[i].unbind_driver = env.unbind_driver;
+	}
 	for (ret = 0; bound < env.nr_devices && !ret; bound++)
 		ret = sb_claim__bind(&env.claims[bound], err, sizeof(err));
 	if (!ret)

@@ -26,6 +26,7 @@
 #include <perf/evsel.h>
 #include <perf/threadmap.h>
 
+#include "../analysis/cmd_util.h"
 #include "perf_counters.h"
 
 #define PMU_DEVICES "/sys/bus/event_source/devices"
@@ -103,22 +104,6 @@ static void pathf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= len)
 		buf[0] = '\0';
-}
-
-/* The first line of @path, without its newline; 0 or -errno. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, len, f))
-		err = ferror(f) ? -EIO : -ENODATA;
-	fclose(f);
-	if (!err)
-		buf[strcspn(buf, "\n")] = '\0';
-	return err;
 }
 
 /* An unsigned number, decimal or 0x hex, and nothing else. */
@@ -293,7 +278,7 @@ static int open_tracepoints(struct sb_perf *p)
 		sys = strcspn(tracepoints[i], ":");
 		pathf(path, sizeof(path), "%s/events/%.*s/%s/id", p->tracefs,
 			 (int)sys, tracepoints[i], tracepoints[i] + sys + 1);
-		err = read_line(path, id, sizeof(id));
+		err = sb_read_line(path, id, sizeof(id));
 		if (err == -ENOENT) {
 			why(c, "the kernel has no such tracepoint");
 			continue;
@@ -321,7 +306,7 @@ static int apply_format(const char *pmu_dir, const char *term, __u64 value,
 	int err;
 
 	pathf(path, sizeof(path), "%s/format/%s", pmu_dir, term);
-	err = read_line(path, fmt, sizeof(fmt));
+	err = sb_read_line(path, fmt, sizeof(fmt));
 	if (err) {
 		snprintf(why, len, "%s: %s", path, strerror(-err));
 		return err;
@@ -370,7 +355,7 @@ int sb_perf__pmu_event(const char *pmu_dir, const char *event,
 	int err;
 
 	pathf(path, sizeof(path), "%s/type", pmu_dir);
-	err = read_line(path, spec, sizeof(spec));
+	err = sb_read_line(path, spec, sizeof(spec));
 	if (err || parse_u64(spec, &type) || type > UINT32_MAX) {
 		snprintf(why, len, "%s: %s", path,
 			 err ? strerror(-err) : "not a PMU type");
@@ -379,7 +364,7 @@ int sb_perf__pmu_event(const char *pmu_dir, const char *event,
 	memset(attr, 0, sizeof(*attr));
 	attr->type = type;
 	pathf(path, sizeof(path), "%s/events/%s", pmu_dir, event);
-	err = read_line(path, spec, sizeof(spec));
+	err = sb_read_line(path, spec, sizeof(spec));
 	if (err == -ENOENT)
 		snprintf(why, len, "the PMU does not list this event");
 	else if (err)
@@ -490,7 +475,7 @@ static int open_pmcg(struct sb_perf *p, const char *devices, const char *pmu)
 	pathf(dir, sizeof(dir), "%s/%s", devices, pmu);
 	/* An uncore PMU counts on the CPUs of its cpumask only. */
 	pathf(path, sizeof(path), "%s/cpumask", dir);
-	if (!read_line(path, mask, sizeof(mask)) && mask[0])
+	if (!sb_read_line(path, mask, sizeof(mask)) && mask[0])
 		cpus = perf_cpu_map__new(mask);
 	pathf(path, sizeof(path), "%s/events", dir);
 	err = list_dir(path, NULL, &events, &nr);

@@ -2,14 +2,26 @@
 /*
  * Moving devices between their driver and smmubench.ko through sysfs:
  * driver_override picks the driver, drivers_probe makes the bus try it.
+ *
+ * Runs claim a device through flock()s in SB_CLAIM_DIR, so that two runs
+ * started at once cannot interleave their moves: a run holds NAME.users
+ * (shared for binds, exclusive otherwise) for as long as it uses the
+ * device, and takes NAME.lock around every move. A refused run has taken
+ * no lock it could undo and touches nothing. The kernel drops a dead
+ * run's locks; the state file it leaves says where the device goes back.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "smmubench/device.h"
 #include "run_sysfs.h"
 
 static int write_file(const char *path, const char *val)
@@ -97,62 +109,11 @@ static int probe(const struct sb_claim *c)
 	return write_file(path, c->name);
 }
 
-int sb_claim__bind(struct sb_claim *c, char *err, size_t errlen)
-{
-	char now[64];
-	int ret;
-
-	c->bound_by_us = false;
-	if (find_bus(c)) {
-		snprintf(err, errlen, "no such device '%s' on the PCI or platform bus",
-			 c->name);
-		return -ENODEV;
-	}
-	ret = current_driver(c, c->prev_driver, sizeof(c->prev_driver));
-	if (ret) {
-		snprintf(err, errlen, "%s: cannot read its driver: %s", c->name,
-			 strerror(-ret));
-		return ret;
-	}
-	if (!strcmp(c->prev_driver, SB_DRIVER_NAME))
-		return 0;
-	ret = set_override(c, SB_DRIVER_NAME);
-	if (ret) {
-		snprintf(err, errlen, "%s: cannot set driver_override: %s",
-			 c->name, strerror(-ret));
-		return ret;
-	}
-	/* From here on, restoring is needed even if binding fails. */
-	c->bound_by_us = true;
-	if (c->prev_driver[0]) {
-		ret = unbind(c, c->prev_driver);
-		if (ret) {
-			snprintf(err, errlen, "%s: cannot unbind it from %s: %s",
-				 c->name, c->prev_driver, strerror(-ret));
-			return ret;
-		}
-	}
-	ret = probe(c);
-	if (!ret)
-		ret = current_driver(c, now, sizeof(now));
-	if (!ret && strcmp(now, SB_DRIVER_NAME))
-		ret = -ENXIO;
-	if (ret) {
-		snprintf(err, errlen, "%s: smmubench did not bind to it (%s); see dmesg",
-			 c->name, strerror(-ret));
-		return ret;
-	}
-	return 0;
-}
-
-int sb_claim__restore(struct sb_claim *c, char *err, size_t errlen)
+static int give_back(struct sb_claim *c, char *err, size_t errlen)
 {
 	char now[64];
 	int ret, first = 0;
 
-	if (!c->bound_by_us)
-		return 0;
-	c->bound_by_us = false;
 	ret = current_driver(c, now, sizeof(now));
 	if (!ret && !strcmp(now, SB_DRIVER_NAME))
 		ret = unbind(c, SB_DRIVER_NAME);
@@ -175,4 +136,391 @@ int sb_claim__restore(struct sb_claim *c, char *err, size_t errlen)
 			 c->name, c->prev_driver[0] ? c->prev_driver : "no driver",
 			 strerror(-first));
 	return first;
+}
+
+static int take(struct sb_claim *c, char *err, size_t errlen)
+{
+	char now[64];
+	int ret;
+
+	ret = set_override(c, SB_DRIVER_NAME);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot set driver_override: %s",
+			 c->name, strerror(-ret));
+		return ret;
+	}
+	if (c->prev_driver[0]) {
+		ret = unbind(c, c->prev_driver);
+		if (ret) {
+			snprintf(err, errlen, "%s: cannot unbind it from %s: %s",
+				 c->name, c->prev_driver, strerror(-ret));
+			return ret;
+		}
+	}
+	ret = probe(c);
+	if (!ret)
+		ret = current_driver(c, now, sizeof(now));
+	if (!ret && strcmp(now, SB_DRIVER_NAME))
+		ret = -ENXIO;
+	if (ret)
+		snprintf(err, errlen, "%s: smmubench did not bind to it (%s); see dmesg",
+			 c->name, strerror(-ret));
+	return ret;
+}
+
+/* ---- what may be taken ----------------------------------------------- */
+
+/*
+ * The rules, in order: bridges never (the devices behind them would lose
+ * their path to memory); never what backs something in use, flag or not;
+ * another driver's device only when the user says so.
+ */
+static int check_device(struct sb_claim *c, const struct sb_devinfo *di,
+			char *err, size_t errlen)
+{
+	char desc[600];
+
+	snprintf(desc, sizeof(desc), "%s (%s, driver %s%s%s)", c->name,
+		 di->what, di->driver[0] ? di->driver : "none",
+		 di->known_as[0] ? ", known as " : "", di->known_as);
+	if (di->bridge) {
+		snprintf(err, errlen, "refusing %s: it is a bridge, root port or host bridge; smmubench never takes one, the devices behind it would lose their path to memory",
+			 desc);
+		return -EPERM;
+	}
+	if (di->in_use[0]) {
+		snprintf(err, errlen, "refusing %s: it is in use: %s; smmubench never takes a device that backs a mounted file system, active swap, an interface that is up or the console, even with --unbind-driver",
+			 desc, di->in_use);
+		return -EBUSY;
+	}
+	if (di->driver[0] && !c->unbind_driver) {
+		snprintf(err, errlen, "refusing %s: it is bound to %s; to take it from its driver for the run and give it back afterwards, add --unbind-driver",
+			 desc, di->driver);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* ---- claims between runs ---------------------------------------------- */
+
+static int claim_path(const char *name, const char *what, char *out,
+		      size_t len)
+{
+	if (mkdir("/run", 0755) && errno != EEXIST)
+		return -errno;
+	if (mkdir(SB_CLAIM_DIR, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(out, len, "%s/%s.%s", SB_CLAIM_DIR, name, what);
+	return 0;
+}
+
+static int open_lock(const char *name, const char *what)
+{
+	char path[PATH_MAX];
+	int fd, ret = claim_path(name, what, path, sizeof(path));
+
+	if (ret)
+		return ret;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Blocks until no other run is moving the device; returns the lock's fd. */
+static int lock_moves(const char *name)
+{
+	int fd = open_lock(name, "lock");
+
+	if (fd < 0)
+		return fd;
+	while (flock(fd, LOCK_EX)) {
+		if (errno != EINTR) {
+			int ret = -errno;
+
+			close(fd);
+			return ret;
+		}
+	}
+	return fd;
+}
+
+/* The driver a run took @name from, if a state file says so. */
+static int read_state(const char *name, char *drv, size_t len)
+{
+	char path[PATH_MAX], line[128];
+	FILE *f;
+	int ret = claim_path(name, "state", path, sizeof(path));
+
+	if (ret)
+		return ret;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = -EINVAL;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "driver=", 7) && strlen(line + 7) < len) {
+			strcpy(drv, line + 7);
+			ret = 0;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Written before the device moves, so that a killed run leaves a record. */
+static int write_state(const struct sb_claim *c)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+	int ret = claim_path(c->name, "state", path, sizeof(path));
+
+	if (ret)
+		return ret;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "driver=%s\npid=%d\n", c->prev_driver, (int)getpid());
+	if (fflush(f) || fsync(fileno(f)))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static void remove_state(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!claim_path(name, "state", path, sizeof(path)))
+		unlink(path);
+}
+
+/*
+ * Takes this run's hold on the device: exclusive, or shared when @c->shared
+ * and only shared holders are there. Sets *@first when no other run holds
+ * it. Called with the move lock held, so that the exclusive try and the
+ * downgrade below cannot interleave with another run's.
+ */
+static int hold(struct sb_claim *c, bool *first)
+{
+	int fd = open_lock(c->name, "users");
+
+	if (fd < 0)
+		return fd;
+	*first = !flock(fd, LOCK_EX | LOCK_NB);
+	if (*first && c->shared && flock(fd, LOCK_SH))
+		goto busy;
+	if (!*first && (!c->shared || flock(fd, LOCK_SH | LOCK_NB)))
+		goto busy;
+	c->users_fd = fd;
+	c->held = true;
+	return 0;
+busy:
+	close(fd);
+	return -EBUSY;
+}
+
+/* The first holder finds the device as another run or a killed one left it. */
+static int take_first(struct sb_claim *c, char *err, size_t errlen)
+{
+	struct sb_devinfo di;
+	int ret;
+
+	ret = sb_dev_inspect("", c->name, &di);
+	if (ret == -ENODEV) {
+		snprintf(err, errlen, "no such device '%s' on the PCI or platform bus",
+			 c->name);
+		return ret;
+	}
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot read it in sysfs: %s",
+			 c->name, strerror(-ret));
+		return ret;
+	}
+	find_bus(c);
+	if (!strcmp(di.driver, SB_DRIVER_NAME)) {
+		/*
+		 * Left by a killed run (its state file says where it goes
+		 * back), or bound by hand: then it stays as it was found.
+		 */
+		if (!read_state(c->name, c->prev_driver, sizeof(c->prev_driver)))
+			fprintf(stderr, "smmubench run: %s: taking over from a run that ended without giving it back; it goes back to %s afterwards\n",
+				c->name, c->prev_driver[0] ? c->prev_driver : "no driver");
+		return 0;
+	}
+	/* A record whose device was moved since by hand is stale. */
+	remove_state(c->name);
+	ret = check_device(c, &di, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(c->prev_driver, sizeof(c->prev_driver), "%s", di.driver);
+	ret = write_state(c);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot record its driver in %s: %s",
+			 c->name, SB_CLAIM_DIR, strerror(-ret));
+		return ret;
+	}
+	ret = take(c, err, errlen);
+	if (ret) {
+		char rerr[256];
+
+		if (!give_back(c, rerr, sizeof(rerr)))
+			remove_state(c->name);
+		else
+			fprintf(stderr, "smmubench run: %s\n", rerr);
+	}
+	return ret;
+}
+
+int sb_claim__bind(struct sb_claim *c, char *err, size_t errlen)
+{
+	bool first;
+	char now[64];
+	int lock, ret;
+
+	c->held = false;
+	c->prev_driver[0] = '\0';
+	lock = lock_moves(c->name);
+	if (lock < 0) {
+		snprintf(err, errlen, "%s: cannot lock it in %s: %s", c->name,
+			 SB_CLAIM_DIR, strerror(-lock));
+		return lock;
+	}
+	ret = hold(c, &first);
+	if (ret) {
+		snprintf(err, errlen, "device %s busy: another smmubench run is using it%s",
+			 c->name, c->shared ? " for a workload that cannot share it" : "");
+	} else if (first) {
+		ret = take_first(c, err, errlen);
+	} else if (find_bus(c) || current_driver(c, now, sizeof(now)) ||
+		   strcmp(now, SB_DRIVER_NAME)) {
+		/* Joining a shared run: it must still be smmubench's. */
+		snprintf(err, errlen, "device %s busy: another smmubench run holds it, but it is not bound to smmubench",
+			 c->name);
+		ret = -EBUSY;
+	}
+	if (ret && c->held) {
+		close(c->users_fd);
+		c->held = false;
+	}
+	close(lock);
+	return ret;
+}
+
+/* With the move lock held: gives the device back if no run holds it. */
+static int release_locked(struct sb_claim *c, int users_fd, char *err,
+			  size_t errlen)
+{
+	int ret;
+
+	/* Another holder left: it is theirs now, and the last one gives it back. */
+	if (flock(users_fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (read_state(c->name, c->prev_driver, sizeof(c->prev_driver)))
+		return 0;
+	if (find_bus(c)) {
+		/* Gone (hot removal): nothing to give back. */
+		remove_state(c->name);
+		return 0;
+	}
+	ret = give_back(c, err, errlen);
+	if (!ret)
+		remove_state(c->name);
+	return ret;
+}
+
+int sb_claim__restore(struct sb_claim *c, char *err, size_t errlen)
+{
+	int lock, ret;
+
+	if (!c->held)
+		return 0;
+	lock = lock_moves(c->name);
+	if (lock < 0) {
+		snprintf(err, errlen, "%s: cannot lock it in %s: %s", c->name,
+			 SB_CLAIM_DIR, strerror(-lock));
+		ret = lock;
+	} else {
+		ret = release_locked(c, c->users_fd, err, errlen);
+		close(lock);
+	}
+	close(c->users_fd);
+	c->held = false;
+	return ret;
+}
+
+static int release_one(const char *name, FILE *out)
+{
+	struct sb_claim c = { .bus = NULL };
+	char err[512] = "";
+	int lock, fd, ret;
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	if (read_state(name, c.prev_driver, sizeof(c.prev_driver))) {
+		fprintf(out, "%s: nothing to give back: no run left it bound to smmubench\n",
+			name);
+		return 0;
+	}
+	lock = lock_moves(name);
+	if (lock < 0)
+		return lock;
+	fd = open_lock(name, "users");
+	if (fd < 0) {
+		close(lock);
+		return fd;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(out, "%s: left alone: a running smmubench run holds it\n",
+			name);
+		ret = -EBUSY;
+	} else {
+		ret = release_locked(&c, fd, err, sizeof(err));
+		if (ret)
+			fprintf(out, "%s\n", err[0] ? err : strerror(-ret));
+		else
+			fprintf(out, "%s: given back to %s\n", name,
+				c.prev_driver[0] ? c.prev_driver : "no driver");
+	}
+	close(fd);
+	close(lock);
+	return ret;
+}
+
+int sb_claim__release_left(const char *name, FILE *out)
+{
+	struct dirent *e;
+	int ret = 0, r, found = 0;
+	DIR *d;
+
+	if (name)
+		return release_one(name, out);
+	d = opendir(SB_CLAIM_DIR);
+	if (!d) {
+		if (errno == ENOENT) {
+			fprintf(out, "nothing to give back: no run left a device bound to smmubench\n");
+			return 0;
+		}
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char dev[64];
+
+		if (n <= 6 || n - 6 >= sizeof(dev) ||
+		    strcmp(e->d_name + n - 6, ".state"))
+			continue;
+		snprintf(dev, sizeof(dev), "%.*s", (int)(n - 6), e->d_name);
+		r = release_one(dev, out);
+		ret = ret ?: r;
+		found++;
+	}
+	closedir(d);
+	if (!found)
+		fprintf(out, "nothing to give back: no run left a device bound to smmubench\n");
+	return ret;
 }
