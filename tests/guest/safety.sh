@@ -87,8 +87,11 @@ umount /mnt/d
 
 # --- the NIC ----------------------------------------------------------------
 ifconfig eth0 up
+refuse $NIC "NIC that is up" "network interface eth0 is up"
 refuse $NIC "NIC that is up, --unbind-driver" \
 	"network interface eth0 is up" --unbind-driver
+ifconfig eth0 | grep -q UP
+ok $? "eth0 is still up"
 ifconfig eth0 down
 smmubench run -q -w map -d $NIC -n 5 --unbind-driver -o "$W/nic.results" >"$W/out" 2>&1
 ok $? "the NIC that is down is taken with --unbind-driver: $(head -n 1 "$W/out")"
