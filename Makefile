@@ -126,7 +126,8 @@ $(B)/arm64/tests/%: $(B)/arm64/tests/guest/%.o $(EXTRA_ARM64_OBJS) $(ARM64_LIB)
 # --- the kernel module, once per test bed kernel ------------------------
 # kbuild builds an external module in the folder M= names; linking the
 # sources into one folder per kernel keeps the builds apart.
-MODULE_SRCS := $(wildcard bench/*.c bench/*.h) bench/Kbuild
+# (Not the .mod.c kbuild leaves in bench/ after the README's in-place build.)
+MODULE_SRCS := $(filter-out %.mod.c,$(wildcard bench/*.c bench/*.h)) bench/Kbuild
 MODULE_HDRS := $(wildcard include/uapi/*.h)
 modules: $(KERNELS:%=$(B)/module/%/smmubench.ko)
 
