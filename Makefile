@@ -34,6 +34,10 @@ SVA_KERNELS := 6.1-sva 6.12-sva
 KERNELS ?= $(sort $(patsubst $(B)/kernels/%/headers/Makefile,%,$(wildcard $(B)/kernels/*/headers/Makefile)))
 CROSS_COMPILE ?= aarch64-linux-gnu-
 SYSROOT := $(B)/arm64-sysroot
+# On an arm64 machine (an Arm server) the tools build natively from the
+# distribution's packages: no cross tools, no test bed (README, "On an Arm
+# server"). NATIVE=1 forces that path elsewhere, NATIVE=0 the test bed's.
+NATIVE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),1,0)
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -64,7 +68,7 @@ EXTRA_ARM64_LDLIBS :=
 .DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk */*/*.mk))
 
-all: host arm64 modules
+all: host $(if $(filter 1,$(NATIVE)),,arm64) modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
 .PHONY: all host arm64 modules deps kernels check run bench experiments lint clean distclean help
