@@ -4,12 +4,15 @@
 # kernel module for each test bed kernel, the tests and the runs.
 #
 #   make            host + arm64 tools and the module for every test bed kernel
+#                   (on arm64: the native tools only, README "On an Arm server")
 #   make deps       install packages, unpack the test bed kernels (cached)
 #   make kernels    build the source-built test bed kernels (cached)
 #   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on both test bed kernels
 #   make bench      overhead ratios measured in one run
 #   make experiments  the seed's comparison and the placement experiments
+#   make install    tool, man pages, perf sessions, docs (PREFIX, DESTDIR)
+#   make deb        Debian packages: smmubench, smmubench-dkms
 #   make V=1        show the commands
 #
 # Everything built goes under build/ (git-ignored); downloaded and unpacked
@@ -74,7 +77,7 @@ arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
 .PHONY: all host arm64 modules deps kernels check run bench experiments lint clean distclean help
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps
