@@ -76,3 +76,8 @@ deb: $(SB_TOOL) $(MAN_B)/.built
 		DESTDIR=$(abspath $(DEB_ROOTS))/smmubench-dkms
 	$(call msg,DEB,$(B)/deb)
 	$(Q)packaging/build-deb $(SB_VERSION) $(DEB_ROOTS) $(B)/deb
+
+clean: clean-packaging
+.PHONY: clean-packaging
+clean-packaging:
+	rm -rf $(MAN_B) $(B)/deb
