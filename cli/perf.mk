@@ -20,6 +20,7 @@
 # has no libperf package; LINUX_SOURCE_TAR= names another), whose tools/
 # is unpacked under build/src/native/.
 ifeq ($(NATIVE),1)
+LIBPERF_HINT := install Debian's linux-source-X.Y (or Fedora's libperf-devel), or give LIBPERF_SRC=<kernel source tree>
 LIBPERF_PC := $(if $(LIBPERF_SRC),,$(shell pkg-config --exists libperf 2>/dev/null && echo yes))
 ifeq ($(LIBPERF_SRC)$(LIBPERF_PC),)
 ifeq ($(origin LINUX_SOURCE_TAR),undefined)
@@ -27,7 +28,6 @@ LINUX_SOURCE_TAR := $(shell ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort
 endif
 LIBPERF_SRC := $(B)/src/native/$(or $(patsubst %.tar.xz,%,$(notdir $(LINUX_SOURCE_TAR))),none)
 LIBPERF_KEY := native-$(notdir $(LIBPERF_SRC))
-LIBPERF_HINT := install Debian's linux-source-X.Y (or Fedora's libperf-devel), or give LIBPERF_SRC=<kernel source tree>
 endif
 endif
 LIBPERF_SRC ?= $(B)/src/6.12
