@@ -27,8 +27,7 @@ check "smmubench: Depends from dpkg-shlibdeps (libc6, libbpf1)" \
 	bash -c "dpkg-deb -f '$tool' Depends | grep -q 'libc6 (>=' && dpkg-deb -f '$tool' Depends | grep -q libbpf1"
 
 dpkg-deb -c "$tool" | awk '{ print $6 }' | sed 's|^\./|/|' >"$work/files"
-mapfile -t cmds < <("$sb" --help | awk '/^The commands are:/ { on = 1; next }
-	on && /^$/ { exit } on { print $1 }')
+mapfile -t cmds < <(sb_commands)
 want=(/usr/bin/smmubench /usr/share/man/man1/smmubench.1.gz
 	/usr/share/doc/smmubench/copyright /usr/share/doc/smmubench/changelog.gz
 	/usr/share/doc/smmubench/README.md /usr/libexec/smmubench/perf/lib.sh)

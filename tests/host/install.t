@@ -19,8 +19,7 @@ check "the tool is in PREFIX/bin (default PREFIX /usr/local)" \
 check "the installed tool runs" out_has "smmubench "
 
 # The commands are those the tool lists: one page each, plus smmubench.1.
-mapfile -t cmds < <("$sb" --help | awk '/^The commands are:/ { on = 1; next }
-	on && /^$/ { exit } on { print $1 }')
+mapfile -t cmds < <(sb_commands)
 check "the tool lists commands (${#cmds[@]})" test ${#cmds[@]} -ge 7
 
 mandir=$root/share/man/man1
