@@ -4,12 +4,15 @@
 # kernel module for each test bed kernel, the tests and the runs.
 #
 #   make            host + arm64 tools and the module for every test bed kernel
+#                   (on arm64: the native tools only, README "On an Arm server")
 #   make deps       install packages, unpack the test bed kernels (cached)
 #   make kernels    build the source-built test bed kernels (cached)
 #   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on both test bed kernels
 #   make bench      overhead ratios measured in one run
 #   make experiments  the seed's comparison and the placement experiments
+#   make install    tool, man pages, perf sessions, docs (PREFIX, DESTDIR)
+#   make deb        Debian packages: smmubench, smmubench-dkms
 #   make V=1        show the commands
 #
 # Everything built goes under build/ (git-ignored); downloaded and unpacked
@@ -34,6 +37,10 @@ SVA_KERNELS := 6.1-sva 6.12-sva
 KERNELS ?= $(sort $(patsubst $(B)/kernels/%/headers/Makefile,%,$(wildcard $(B)/kernels/*/headers/Makefile)))
 CROSS_COMPILE ?= aarch64-linux-gnu-
 SYSROOT := $(B)/arm64-sysroot
+# On an arm64 machine (an Arm server) the tools build natively from the
+# distribution's packages: no cross tools, no test bed (README, "On an Arm
+# server"). NATIVE=1 forces that path elsewhere, NATIVE=0 the test bed's.
+NATIVE ?= $(if $(filter aarch64 arm64,$(shell uname -m)),1,0)
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -64,13 +71,13 @@ EXTRA_ARM64_LDLIBS :=
 .DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk */*/*.mk))
 
-all: host arm64 modules
+all: host $(if $(filter 1,$(NATIVE)),,arm64) modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
 .PHONY: all host arm64 modules deps kernels check run bench experiments lint clean distclean help
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps
@@ -126,7 +133,8 @@ $(B)/arm64/tests/%: $(B)/arm64/tests/guest/%.o $(EXTRA_ARM64_OBJS) $(ARM64_LIB)
 # --- the kernel module, once per test bed kernel ------------------------
 # kbuild builds an external module in the folder M= names; linking the
 # sources into one folder per kernel keeps the builds apart.
-MODULE_SRCS := $(wildcard bench/*.c bench/*.h) bench/Kbuild
+# (Not the .mod.c kbuild leaves in bench/ after the README's in-place build.)
+MODULE_SRCS := $(filter-out %.mod.c,$(wildcard bench/*.c bench/*.h)) bench/Kbuild
 MODULE_HDRS := $(wildcard include/uapi/*.h)
 modules: $(KERNELS:%=$(B)/module/%/smmubench.ko)
 

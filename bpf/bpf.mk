@@ -4,14 +4,21 @@
 # Included by the top Makefile before its link rules.
 #
 #   vmlinux.h  <- bpftool btf dump of Debian's 6.12 arm64 vmlinux (CO-RE
-#                 relocates against the running kernel's BTF, 6.1 included)
+#                 relocates against the running kernel's BTF, 6.1 included);
+#                 built natively (NATIVE=1), of the running kernel's BTF
 #   *.bpf.o    <- clang -target bpf, then llvm-strip -g
 #   *.skel.h   <- bpftool gen skeleton
 #   the front end, once for the host (libbpf-dev, dynamic) and once for
 #   arm64 (static libbpf.a 1.1 from the arm64 sysroot)
 
 BPF_B := $(B)/bpf
+ifeq ($(NATIVE),1)
+BPF_VMLINUX ?= /sys/kernel/btf/vmlinux
+BPF_VMLINUX_HINT := the running kernel has no BTF (CONFIG_DEBUG_INFO_BTF): give BPF_VMLINUX=<a vmlinux with BTF>
+else
 BPF_VMLINUX ?= $(B)/kernels/6.12/headers/vmlinux
+BPF_VMLINUX_HINT := run 'make deps'
+endif
 BPF_CLANG ?= clang
 BPF_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
@@ -29,11 +36,12 @@ BPF_CLANG_SYS_INCLUDES := $(shell $(BPF_CLANG) -v -E - </dev/null 2>&1 | \
 BPF_CFLAGS := -O2 -g -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(BPF_B) -Ibpf $(BPF_CLANG_SYS_INCLUDES)
 
-$(BPF_B)/vmlinux.h: $(BPF_VMLINUX)
-	@test -f $< || { echo "no $<: run 'make deps'" >&2; exit 1; }
+# (A missing BTF file is said in words, not as "no rule to make target".)
+$(BPF_B)/vmlinux.h: $(wildcard $(BPF_VMLINUX))
+	@test -f $(BPF_VMLINUX) || { echo "no $(BPF_VMLINUX): $(BPF_VMLINUX_HINT)" >&2; exit 1; }
 	$(call msg,BTF,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(BPFTOOL) btf dump file $< format c >$@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) btf dump file $(BPF_VMLINUX) format c >$@.tmp && mv $@.tmp $@
 
 $(BPF_B)/%.bpf.o: bpf/%.bpf.c bpf/%.h $(BPF_B)/vmlinux.h bpf/bpf.mk
 	$(call msg,BPF,$@)

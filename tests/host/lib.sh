@@ -51,6 +51,12 @@ out_has() {
 	grep -qF -- "$1" "$work/out" || { echo "# stdout lacks: $1"; return 1; }
 }
 
+# The commands the tool lists under "The commands are:" in its --help.
+sb_commands() {
+	"$sb" --help | awk '/^The commands are:/ { on = 1; next }
+		on && /^$/ { exit } on { print $1 }'
+}
+
 # shellcheck source=tests/host/gen.sh
 . "$top/tests/host/gen.sh"
 
