@@ -295,7 +295,7 @@ static long sb_ioctl_progress(struct sb_ctx *ctx, void __user *arg)
 			p.done_iterations += READ_ONCE(ctx->progress[t]);
 		p.total_iterations = READ_ONCE(ctx->total_iterations);
 		p.duration_ns = READ_ONCE(ctx->duration_ns);
-		p.elapsed_ns = ktime_get_ns() - READ_ONCE(ctx->start_ns);
+		p.elapsed_ns = sb_now() - READ_ONCE(ctx->start_ns);
 	}
 	if (copy_to_user(arg, &p, sizeof(p)))
 		return -EFAULT;

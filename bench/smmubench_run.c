@@ -86,9 +86,9 @@ static __always_inline void sb_record(struct sb_thread *t, u32 op, u64 t0,
 /* The cost of timing itself: what every other op's latency includes. */
 static __always_inline void sb_empty_op(struct sb_thread *t)
 {
-	u64 t0 = ktime_get_ns();
+	u64 t0 = sb_now();
 
-	sb_record(t, SMMUBENCH_OP_EMPTY, t0, ktime_get_ns());
+	sb_record(t, SMMUBENCH_OP_EMPTY, t0, sb_now());
 }
 
 static u32 sb_should_stop(struct sb_thread *t)
@@ -99,7 +99,7 @@ static u32 sb_should_stop(struct sb_thread *t)
 		return SMMUBENCH_STOP_REMOVED;
 	if (READ_ONCE(run->ctx->stop) || kthread_should_stop())
 		return SMMUBENCH_STOP_REQUESTED;
-	if (run->deadline_ns && ktime_get_ns() >= run->deadline_ns)
+	if (run->deadline_ns && sb_now() >= run->deadline_ns)
 		return SMMUBENCH_STOP_DURATION;
 	return 0;
 }
@@ -117,17 +117,17 @@ static int sb_attach_iteration(struct sb_thread *t)
 	if (IS_ERR(domain))
 		return PTR_ERR(domain);
 	for (m = 0; m < t->nr_devs; m++) {
-		t0 = ktime_get_ns();
+		t0 = sb_now();
 		ret = iommu_attach_device(domain, t->devs[m]->dev);
 		if (ret)
 			break;
-		sb_record(t, SMMUBENCH_OP_ATTACH, t0, ktime_get_ns());
+		sb_record(t, SMMUBENCH_OP_ATTACH, t0, sb_now());
 		attached++;
 	}
 	for (m = 0; m < attached; m++) {
-		t0 = ktime_get_ns();
+		t0 = sb_now();
 		iommu_detach_device(domain, t->devs[m]->dev);
-		sb_record(t, SMMUBENCH_OP_DETACH, t0, ktime_get_ns());
+		sb_record(t, SMMUBENCH_OP_DETACH, t0, sb_now());
 	}
 	sb_domain_free(domain);
 	return ret;
@@ -159,19 +159,19 @@ static int sb_map_iteration(struct sb_thread *t)
 	int ret;
 	u64 t0;
 
-	t0 = ktime_get_ns();
+	t0 = sb_now();
 	ret = sb_map_range(t, size, t->run->p->granule_bytes);
 	if (ret)
 		return ret;
-	sb_record(t, SMMUBENCH_OP_MAP, t0, ktime_get_ns());
+	sb_record(t, SMMUBENCH_OP_MAP, t0, sb_now());
 
 	iommu_iotlb_gather_init(&gather);
-	t0 = ktime_get_ns();
+	t0 = sb_now();
 	unmapped = iommu_unmap_fast(t->domain, SB_IOVA_BASE, size, &gather);
-	sb_record(t, SMMUBENCH_OP_UNMAP, t0, ktime_get_ns());
-	t0 = ktime_get_ns();
+	sb_record(t, SMMUBENCH_OP_UNMAP, t0, sb_now());
+	t0 = sb_now();
 	iommu_iotlb_sync(t->domain, &gather);
-	sb_record(t, SMMUBENCH_OP_IOTLB_SYNC, t0, ktime_get_ns());
+	sb_record(t, SMMUBENCH_OP_IOTLB_SYNC, t0, sb_now());
 	if (unmapped != size) {
 		/* Leave no mapping behind for the next iteration. */
 		iommu_unmap(t->domain, SB_IOVA_BASE, size);
@@ -188,7 +188,7 @@ static int sb_pasid_iteration(struct sb_thread *t)
 	int ret;
 	u64 t0;
 
-	t0 = ktime_get_ns();
+	t0 = sb_now();
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	ret = iommu_attach_device_pasid(t->domain, dev, pasid, NULL);
 #else
@@ -196,10 +196,10 @@ static int sb_pasid_iteration(struct sb_thread *t)
 #endif
 	if (ret)
 		return ret;
-	sb_record(t, SMMUBENCH_OP_PASID_ATTACH, t0, ktime_get_ns());
-	t0 = ktime_get_ns();
+	sb_record(t, SMMUBENCH_OP_PASID_ATTACH, t0, sb_now());
+	t0 = sb_now();
 	iommu_detach_device_pasid(t->domain, dev, pasid);
-	sb_record(t, SMMUBENCH_OP_PASID_DETACH, t0, ktime_get_ns());
+	sb_record(t, SMMUBENCH_OP_PASID_DETACH, t0, sb_now());
 	return 0;
 #else
 	return -EOPNOTSUPP;
@@ -238,7 +238,7 @@ static int sb_thread_fn(void *data)
 	}
 	if (!t->stop)
 		t->stop = SMMUBENCH_STOP_ITERATIONS;
-	t->end_ns = ktime_get_ns();
+	t->end_ns = sb_now();
 	if (atomic_dec_and_test(&run->remaining))
 		complete(&run->done);
 	return 0;
@@ -736,7 +736,7 @@ static int sb_start_and_wait(struct sb_run *run)
 
 	atomic_set(&run->remaining, run->nr_threads);
 	init_completion(&run->done);
-	start = ktime_get_ns();
+	start = sb_now();
 	WRITE_ONCE(ctx->start_ns, start);
 	WRITE_ONCE(ctx->running, true);
 	if (run->p->duration_ns)
@@ -882,9 +882,9 @@ static int sb_bind_loop(struct sb_dev *sbd, struct sb_share *share,
 		/* The shared domain is being dismantled: it waits for us. */
 		if (share && READ_ONCE(share->abort))
 			return -ENODEV;
-		t0 = ktime_get_ns();
+		t0 = sb_now();
 		handle = sb_sva_bind(sbd->dev, current->mm);
-		t1 = ktime_get_ns();
+		t1 = sb_now();
 		if (IS_ERR(handle))
 			return PTR_ERR(handle);
 		s[b->nr_samples] = (struct smmubench_sample) {
@@ -893,9 +893,9 @@ static int sb_bind_loop(struct sb_dev *sbd, struct sb_share *share,
 			.thread = b->thread, .op = SMMUBENCH_OP_BIND,
 		};
 		b->nr_samples++;
-		t0 = ktime_get_ns();
+		t0 = sb_now();
 		iommu_sva_unbind_device(handle);
-		t1 = ktime_get_ns();
+		t1 = sb_now();
 		s[b->nr_samples] = (struct smmubench_sample) {
 			.op_id = (u64)b->thread << 32 | b->nr_samples,
 			.start_ns = t0, .latency_ns = t1 - t0,

@@ -260,7 +260,7 @@ int sb_map(struct iommu_domain *domain, unsigned long iova, phys_addr_t paddr,
 }
 
 /*
- * The resolution of ktime_get_ns() is the period of the counter behind it;
+ * The resolution of sb_now() is the period of the counter behind it;
  * the smallest step actually seen can be larger (e.g. under emulation).
  */
 void sb_clock(u32 *hz, u64 *resolution_ns, u64 *step_ns)
@@ -276,9 +276,9 @@ void sb_clock(u32 *hz, u64 *resolution_ns, u64 *step_ns)
 		*resolution_ns = DIV_ROUND_UP(NSEC_PER_SEC, *hz);
 #endif
 	for (i = 0; i < 64; i++) {
-		t0 = ktime_get_ns();
+		t0 = sb_now();
 		do {
-			t1 = ktime_get_ns();
+			t1 = sb_now();
 		} while (t1 == t0);
 		step = min(step, t1 - t0);
 	}
