@@ -75,8 +75,8 @@ check "compare: one distribution is ~" \
 	eval 'run 0 compare "$work/a.sbr" "$work/b.sbr" && grep -Eq "^op.latency .* ~ " "$work/out"'
 check "compare: a 20% shift is significant, delta near +20%" \
 	eval 'run 0 compare -f csv "$work/a.sbr" "$work/c.sbr" && awk -F, '"'"'$1 == "op.latency" { exit !($15 == "yes" && $9 > 12 && $9 < 28) }'"'"' "$work/out"'
-check "compare: runs on different kernels are flagged" \
-	eval 'run 0 compare "$work/a.sbr" "$work/c.sbr" && err_has "differ in meta kernel_release: '"'6.1'"' vs '"'6.12'"'"'
+check "compare: runs on different kernels pooled in one side are flagged" \
+	eval 'run 0 compare "$work/a.sbr,$work/c.sbr" "$work/b.sbr" && err_has "differ in meta kernel_release: '"'6.1'"' ($work/a.sbr); '"'6.12'"' ($work/c.sbr)"'
 check "compare: fewer than 3 samples gives no verdict" \
 	eval 'run 0 compare "$work/a.sbr" "$work/tiny.sbr" && err_has "fewer than 3 samples" && out_has "n<3"'
 check "compare: repeated runs per side are pooled" \
