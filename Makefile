@@ -44,7 +44,7 @@ WERROR ?= -Werror
 SB_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Werror=undef \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -Iinclude -MMD -MP
-LDLIBS := -lm -lpthread
+LDLIBS := -lm -lpthread -lz
 
 # Every cli/ and analysis/ source except main() goes into one library, so
 # that host unit tests link the same objects the tool runs.

@@ -33,6 +33,14 @@ check "report --series filters" \
 	eval 'run 0 report -f csv -s "lock.*" "$data/sample-a.sbr" && ! grep -q "^op.map," "$work/out" && out_has "lock.asid_lock.hold,"'
 check "report json is valid JSON" \
 	eval 'run 0 report -f json "$data/sample-a.sbr" && python3 -m json.tool "$work/out" >/dev/null'
+# Published runs are kept gzip-compressed (results/): every reader takes them.
+gzip -nc "$data/sample-a.sbr" >"$work/a.sbr.gz"
+check "report reads a gzip-compressed file: the same report" \
+	eval 'run 0 report -f csv "$data/sample-a.sbr" && mv "$work/out" "$work/plain" &&
+	 run 0 report -f csv "$work/a.sbr.gz" && cmp -s "$work/plain" "$work/out"'
+head -c 100 "$work/a.sbr.gz" >"$work/cut.sbr.gz"
+check "a truncated gzip file: exit 1, file named" \
+	eval 'run 1 report "$work/cut.sbr.gz" && err_has "cut.sbr.gz: gzip: truncated"'
 
 # import: plain numbers, units, CSV columns, and located errors.
 printf '1.5\n2\n\n# comment\n2.25\n' >"$work/us.txt"
