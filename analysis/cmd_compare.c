@@ -1085,7 +1085,8 @@ static int compare_all(struct compare_env *env, FILE *out)
 		for (k = 0; k < nr; k++)
 			if (rows[k].small)
 				name_list__add(&small, rows[k].s->name);
-		name_list__warn(&small, "with fewer than " STR(MIN_N) " samples on a side, no test");
+		name_list__warn(&small, "with fewer than " STR(MIN_N)
+				" samples on a side, no test");
 		if (env->markdown) {
 			md_block(out, a, b, rows, nr);
 		} else if (env->fmt == SB_FORMAT_TEXT) {
