@@ -8,7 +8,12 @@
 #   make deps       install packages, unpack the test bed kernels (cached)
 #   make kernels    build the source-built test bed kernels (cached)
 #   make check      deps, kernels, build, host and test bed tests
-#   make run        deps, build, the default suite on both test bed kernels
+#   make run        deps, build, the default suite on the test bed kernels,
+#                   into build/run, ending with its summary
+#   make publish-results  the last make run becomes the reference run
+#                   in results/testbed (to be committed)
+#   make plots      the reports, comparisons and plots of results/ remade
+#                   from its results files (they are not kept in git)
 #   make bench      overhead ratios measured in one run
 #   make experiments  the seed's comparison and the placement experiments
 #   make install    tool, man pages, perf sessions, docs (PREFIX, DESTDIR)
@@ -51,7 +56,7 @@ WERROR ?= -Werror
 SB_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Werror=undef \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -Iinclude -MMD -MP
-LDLIBS := -lm -lpthread
+LDLIBS := -lm -lpthread -lz
 
 # Every cli/ and analysis/ source except main() goes into one library, so
 # that host unit tests link the same objects the tool runs.
@@ -74,10 +79,11 @@ include $(sort $(wildcard */*.mk */*/*.mk))
 all: host $(if $(filter 1,$(NATIVE)),,arm64) modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
-.PHONY: all host arm64 modules deps kernels check run bench experiments lint clean distclean help
+.PHONY: all host arm64 modules deps kernels check run publish-results plots \
+	bench experiments lint clean distclean help
 
 help:
-	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/make V=1 /p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	$(Q)scripts/deps
@@ -155,23 +161,39 @@ check: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run
 
+# make run writes into build/run only; results/ changes only when a run is
+# published on purpose.
 run: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/run-suite
+
+publish-results:
+	$(Q)scripts/run-suite --publish
 
 bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
-# The seed's comparison, the 6.1 placement experiment and the 6.12
-# atomicity experiment (docs/experiments.md).
+# The seed's comparison, the placement experiments and the 6.12 atomicity
+# experiment (docs/experiments.md): NAME and its kernels, BASE first.
+EXPERIMENTS := seed-6.1-vs-6.12 placement-6.1-wide placement-6.12
+EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
+EXP_placement-6.1-wide := 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
+EXP_placement-6.12 := 6.12-sva+kernel/placements/6.12/cd-dump.patch \
+	6.12-sva+kernel/placements/6.12/split.patch \
+	6.12-sva+kernel/placements/6.12/wide.patch
+
 experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/experiment seed-6.1-vs-6.12 6.1-sva 6.12-sva
-	$(Q)scripts/experiment placement-6.1-wide 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
-	$(Q)scripts/experiment placement-6.12 6.12-sva+kernel/placements/6.12/cd-dump.patch \
-		6.12-sva+kernel/placements/6.12/split.patch 6.12-sva+kernel/placements/6.12/wide.patch
+	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment $(e) $(EXP_$(e)) &&) true
 	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-6.12/summary.md tests/testbed/atomicity.t
+
+# results/ keeps what a run wrote (results files, the guest's texts,
+# summary.md); everything made from them is remade here, git-ignored.
+plots: deps
+	$(Q)$(MAKE) --no-print-directory $(B)/host/smmubench
+	$(Q)scripts/run-suite --no-run --out results/testbed
+	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment --no-run $(e) $(EXP_$(e)) &&) true
 
 clean:
 	rm -rf $(B)/host $(B)/arm64 $(B)/module $(B)/testbed

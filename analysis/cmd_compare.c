@@ -21,6 +21,8 @@
 
 /* ministat will not compare fewer points than this, nor will we. */
 #define MIN_N 3
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define MAX_SIDES 64
 #define MAX_FAIL_ON 16
 
@@ -345,6 +347,32 @@ static bool want(const struct compare_env *env, const char *name)
 	return !env->glob || !fnmatch(env->glob, name, 0);
 }
 
+/* Series named in one warning: a line each would bury the tables. */
+struct name_list {
+	char *buf;
+	size_t size, n;
+	FILE *f;
+};
+
+static void name_list__add(struct name_list *l, const char *name)
+{
+	if (!l->f && !l->n)
+		l->f = open_memstream(&l->buf, &l->size);
+	if (l->f)
+		fprintf(l->f, "%s%s", l->n ? ", " : "", name);
+	l->n++;
+}
+
+/* "warning: N series WHAT: NAME, NAME", if any; frees @l. */
+static void name_list__warn(struct name_list *l, const char *what)
+{
+	if (l->f && !fclose(l->f) && l->n)
+		fprintf(stderr, "smmubench compare: warning: %zu series %s: %s\n",
+			l->n, what, l->buf);
+	free(l->buf);
+	memset(l, 0, sizeof(*l));
+}
+
 /* Rows for every series of the base that the other side also has. */
 static struct row *compute_rows(const struct compare_env *env,
 				const struct side *a, const struct side *b,
@@ -352,6 +380,8 @@ static struct row *compute_rows(const struct compare_env *env,
 {
 	const struct sb_results *r0 = a->runs[0];
 	struct row *rows = calloc(r0->nr_series + 1, sizeof(*rows));
+	struct name_list only = { 0 };
+	char what[2 * SB_VALUE_MAX];
 	size_t i;
 
 	*nr = 0;
@@ -363,16 +393,19 @@ static struct row *compute_rows(const struct compare_env *env,
 		if (!want(env, s->name))
 			continue;
 		if (!side__has(b, s->name)) {
-			fprintf(stderr, "smmubench compare: warning: %s: only in %s, not compared\n",
-				s->name, a->spec);
+			name_list__add(&only, s->name);
 			continue;
 		}
 		if (compute_row(a, b, s, env->alpha, &rows[*nr])) {
+			name_list__warn(&only, "");
 			free(rows);
 			return NULL;
 		}
 		(*nr)++;
 	}
+	snprintf(what, sizeof(what), "only in %s, not in %s, not compared",
+		 a->spec, b->spec);
+	name_list__warn(&only, what);
 	return rows;
 }
 
@@ -417,64 +450,142 @@ static void warn(const struct compare_env *env, FILE *out, bool *first,
 	*first = false;
 }
 
-/* Meta that should be equal between runs being compared. */
+/*
+ * What a run was measured on and asked to do: runs being compared should
+ * agree on these, and on every param. The kernel is here so that runs
+ * pooled into one side must agree on it too; between sides it is what is
+ * compared (see warn_all()).
+ */
 static const char *const checked_meta[] = {
 	"kernel_release", "machine", "cpu", "platform", "smmu", "smmu_idr0",
 	"smmu_idr1", "smmu_features", "timing", "clock", "emulated",
 };
 
-static void warn_kv(const struct compare_env *env, FILE *out, bool *first,
-		    const char *what, const char *sa, const char *sb,
-		    const char *key, const char *va, const char *vb)
+typedef const char *(*kv_get)(const struct sb_results *r, const char *key);
+
+/* Appends to @buf (NUL-terminated, @size bytes), truncating. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t size, const char *fmt, ...)
 {
-	if (!va && !vb)
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= size)
 		return;
-	if (va && vb && !strcmp(va, vb))
-		return;
-	warn(env, out, first, "%s and %s differ in %s %s: '%s' vs '%s'", sa,
-	     sb, what, key, va ? va : "(unset)", vb ? vb : "(unset)");
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
 }
 
-/* Runs should differ only in their label; say so when they do not. */
+static bool same_value(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * One key over @n runs named @names: if their values differ, one warning
+ * that gives each value once with the runs that have it.
+ */
+static void warn_key(const struct compare_env *env, FILE *out, bool *first,
+		     const char *scope, const char *what, const char *key,
+		     kv_get get, const struct sb_results *const *runs,
+		     const char *const *names, size_t n)
+{
+	char msg[900] = "";
+	size_t i, j;
+	bool differ = false;
+
+	for (i = 1; i < n; i++)
+		differ |= !same_value(get(runs[0], key), get(runs[i], key));
+	if (!differ)
+		return;
+	for (i = 0; i < n; i++) {
+		const char *v = get(runs[i], key);
+
+		for (j = 0; j < i; j++)
+			if (same_value(v, get(runs[j], key)))
+				break;
+		if (j < i)
+			continue;	/* this value is already listed */
+		append(msg, sizeof(msg), "%s'%s' (%s", i ? "; " : "",
+		       v ? v : "(unset)", names[i]);
+		for (j = i + 1; j < n; j++)
+			if (same_value(v, get(runs[j], key)))
+				append(msg, sizeof(msg), ", %s", names[j]);
+		append(msg, sizeof(msg), ")");
+	}
+	warn(env, out, first, "%s differ in %s %s: %s", scope, what, key, msg);
+}
+
+/*
+ * Every checked meta key and every param of @runs, each warned about at
+ * most once; @skip_kernel leaves out kernel_release.
+ */
 static void warn_runs(const struct compare_env *env, FILE *out, bool *first,
-		      const struct sb_results *a, const char *pa,
-		      const struct sb_results *b, const char *pb)
+		      const char *scope, const struct sb_results *const *runs,
+		      const char *const *names, size_t n, bool skip_kernel)
 {
-	size_t i;
+	size_t i, k, j;
 
-	for (i = 0; i < sizeof(checked_meta) / sizeof(checked_meta[0]); i++)
-		warn_kv(env, out, first, "meta", pa, pb, checked_meta[i],
-			sb_results__meta(a, checked_meta[i]),
-			sb_results__meta(b, checked_meta[i]));
-	for (i = 0; i < a->nr_params; i++)
-		warn_kv(env, out, first, "param", pa, pb, a->params[i].key,
-			a->params[i].value,
-			sb_results__param(b, a->params[i].key));
-	for (i = 0; i < b->nr_params; i++)
-		if (!sb_results__param(a, b->params[i].key))
-			warn_kv(env, out, first, "param", pa, pb,
-				b->params[i].key, NULL, b->params[i].value);
+	for (i = 0; i < sizeof(checked_meta) / sizeof(checked_meta[0]); i++) {
+		if (skip_kernel && !strcmp(checked_meta[i], "kernel_release"))
+			continue;
+		warn_key(env, out, first, scope, "meta", checked_meta[i],
+			 sb_results__meta, runs, names, n);
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < runs[k]->nr_params; i++) {
+			const char *key = runs[k]->params[i].key;
+
+			for (j = 0; j < k; j++)
+				if (sb_results__param(runs[j], key))
+					break;
+			if (j == k)	/* first run that has this key */
+				warn_key(env, out, first, scope, "param", key,
+					 sb_results__param, runs, names, n);
+		}
+	}
 }
 
+/*
+ * The sides are the systems under test: their kernels may differ, and
+ * that is the point of most comparisons (each header names each side's
+ * kernel), so between sides the kernel is not warned about. How they were
+ * measured (machine, SMMU, clock, params) should be equal: each key that
+ * differs is warned about once, with the value of every side. Runs pooled
+ * into one side must agree on everything, their kernel included.
+ */
 static void warn_all(const struct compare_env *env, FILE *out)
 {
+	const struct sb_results *runs[MAX_SIDES];
+	const char *names[MAX_SIDES];
+	char scope[SB_VALUE_MAX + 64];
 	bool first = true;
 	size_t i, k;
-	const struct side *base = env->sides[0];
 
 	if (env->fmt == SB_FORMAT_JSON)
 		fputs("  \"warnings\": [", out);
 	for (i = 0; i < env->nr_sides; i++) {
 		const struct side *sd = env->sides[i];
 
-		/* Repeated runs of one side must agree with each other. */
-		for (k = 1; k < sd->nr_runs; k++)
-			warn_runs(env, out, &first, sd->runs[0], sd->paths[0],
-				  sd->runs[k], sd->paths[k]);
-		if (i)
-			warn_runs(env, out, &first, base->runs[0],
-				  base->paths[0], sd->runs[0], sd->paths[0]);
+		if (sd->nr_runs < 2)
+			continue;
+		for (k = 0; k < sd->nr_runs; k++) {
+			runs[k] = sd->runs[k];
+			names[k] = sd->paths[k];
+		}
+		snprintf(scope, sizeof(scope), "runs pooled in %s", sd->spec);
+		warn_runs(env, out, &first, scope, runs, names, sd->nr_runs,
+			  false);
 	}
+	for (i = 0; i < env->nr_sides; i++) {
+		runs[i] = env->sides[i]->runs[0];
+		names[i] = env->sides[i]->spec;
+	}
+	warn_runs(env, out, &first, "the sides", runs, names, env->nr_sides,
+		  true);
 	if (env->fmt == SB_FORMAT_JSON)
 		fputs(first ? "],\n" : "\n  ],\n", out);
 }
@@ -567,6 +678,7 @@ static void fmt_counter(enum counter_state st, double v, char *buf,
 /* A counter's row: both sides' means as text, and the delta if both count. */
 struct counter_cmp {
 	enum counter_state sa, sb;
+	double ma, mb;
 	char va[32], vb[32];
 	bool has_delta;
 	double delta_pct;
@@ -575,15 +687,26 @@ struct counter_cmp {
 static void counter_cmp(const struct side *a, const struct side *b,
 			const char *name, struct counter_cmp *c)
 {
-	double ma = 0, mb = 0;
-
-	c->sa = side__counter(a, name, &ma);
-	c->sb = side__counter(b, name, &mb);
-	fmt_counter(c->sa, ma, c->va, sizeof(c->va));
-	fmt_counter(c->sb, mb, c->vb, sizeof(c->vb));
+	c->ma = c->mb = 0;
+	c->sa = side__counter(a, name, &c->ma);
+	c->sb = side__counter(b, name, &c->mb);
+	fmt_counter(c->sa, c->ma, c->va, sizeof(c->va));
+	fmt_counter(c->sb, c->mb, c->vb, sizeof(c->vb));
 	c->has_delta = c->sa == COUNTER_VALUE && c->sb == COUNTER_VALUE &&
-		       ma > 0;
-	c->delta_pct = c->has_delta ? (mb / ma - 1) * 100 : 0;
+		       c->ma > 0;
+	c->delta_pct = c->has_delta ? (c->mb / c->ma - 1) * 100 : 0;
+}
+
+/* Counters whose row would say nothing: the text table lists them. */
+static bool counter_unsupported(const struct counter_cmp *c)
+{
+	return c->sa == COUNTER_UNSUPPORTED && c->sb == COUNTER_UNSUPPORTED;
+}
+
+static bool counter_zero(const struct counter_cmp *c)
+{
+	return c->sa == COUNTER_VALUE && c->sb == COUNTER_VALUE && !c->ma &&
+	       !c->mb;
 }
 
 /*
@@ -615,13 +738,65 @@ static void text_counter(FILE *out, const char *name, const struct side *a,
 	struct counter_cmp c;
 	char d[32] = "";
 
-	if (first)
-		fprintf(out, "%-40s %16s %16s %9s\n", "counter (mean per run)",
-			"base", "new", "delta");
 	counter_cmp(a, b, name, &c);
+	if (counter_unsupported(&c) || counter_zero(&c))
+		return;
 	if (c.has_delta)
 		snprintf(d, sizeof(d), "%+.2f%%", c.delta_pct);
 	fprintf(out, "%-40s %16s %16s %9s\n", name, c.va, c.vb, d);
+}
+
+/* Lists a counter whose row would say nothing: "u NAME" or "z NAME". */
+static void text_dull(FILE *list, const char *name, const struct side *a,
+		      const struct side *b, bool first)
+{
+	struct counter_cmp c;
+
+	counter_cmp(a, b, name, &c);
+	if (counter_unsupported(&c))
+		fprintf(list, "u %s\n", name);
+	else if (counter_zero(&c))
+		fprintf(list, "z %s\n", name);
+}
+
+/* The names of @list's lines tagged @tag, on one line after @what. */
+static void text_dull_line(FILE *out, const char *list, char tag,
+			   const char *what)
+{
+	const char *p, *nl;
+	size_t n = 0;
+
+	for (p = list; (nl = strchr(p, '\n')); p = nl + 1)
+		n += *p == tag;
+	if (!n)
+		return;
+	fprintf(out, "%zu counter%s %s:", n, n == 1 ? "" : "s", what);
+	for (p = list, n = 0; (nl = strchr(p, '\n')); p = nl + 1)
+		if (*p == tag)
+			fprintf(out, "%s %.*s", n++ ? "," : "",
+				(int)(nl - p - 2), p + 2);
+	fputc('\n', out);
+}
+
+/*
+ * Counters unsupported on both sides, and counters zero on both, one line
+ * each: a row each would fill a screen with "unsupported" and zeros.
+ */
+static void text_dull_counters(FILE *out, const struct side *a,
+			       const struct side *b)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *list = open_memstream(&buf, &size);
+
+	if (!list)
+		return;
+	each_counter(a, b, text_dull, list);
+	if (!fclose(list)) {
+		text_dull_line(out, buf, 'z', "zero on both sides");
+		text_dull_line(out, buf, 'u', "unsupported on both sides");
+	}
+	free(buf);
 }
 
 static void json_counter(FILE *out, const char *name, const struct side *a,
@@ -717,9 +892,13 @@ static void text_block(FILE *out, const struct side *a, const struct side *b,
 		fprintf(out, "%-*s %8s %8s %10s %10s %+8.2f%%\n", w, "geomean",
 			"", "", "", "", (g - 1) * 100);
 	fputc('\n', out);
+	if (!a->runs[0]->nr_counters && !b->runs[0]->nr_counters)
+		return;
+	fprintf(out, "%-40s %16s %16s %9s\n", "counter (mean per run)", "base",
+		"new", "delta");
 	each_counter(a, b, text_counter, out);
-	if (a->runs[0]->nr_counters || b->runs[0]->nr_counters)
-		fputc('\n', out);
+	text_dull_counters(out, a, b);
+	fputc('\n', out);
 }
 
 /* What a row says, in words: the verdict column of --format markdown. */
@@ -820,6 +999,11 @@ static void json_block(FILE *out, const struct side *a, const struct side *b,
 	sb_json_str(out, a->label);
 	fputs(", \"new\": ", out);
 	sb_json_str(out, b->label);
+	/* Named here since warnings leave out a difference in kernel. */
+	fputs(", \"base_kernel\": ", out);
+	sb_json_str(out, meta_or(a->runs[0], "kernel_release", "?"));
+	fputs(", \"new_kernel\": ", out);
+	sb_json_str(out, meta_or(b->runs[0], "kernel_release", "?"));
 	json_num(out, "geomean_ratio", geomean_rows(rows, nr));
 	fputs(", \"rows\": [", out);
 	for (i = 0; i < nr; i++) {
@@ -877,6 +1061,7 @@ static bool check_fail_on(const struct compare_env *env,
 static int compare_all(struct compare_env *env, FILE *out)
 {
 	size_t i, k, nr, matched[MAX_FAIL_ON] = { 0 };
+	struct name_list small = { 0 };
 	bool failed = false;
 	struct row *rows;
 
@@ -899,8 +1084,9 @@ static int compare_all(struct compare_env *env, FILE *out)
 				a->spec, b->spec);
 		for (k = 0; k < nr; k++)
 			if (rows[k].small)
-				fprintf(stderr, "smmubench compare: warning: %s: fewer than %d samples on a side, no test\n",
-					rows[k].s->name, MIN_N);
+				name_list__add(&small, rows[k].s->name);
+		name_list__warn(&small, "with fewer than " STR(MIN_N)
+				" samples on a side, no test");
 		if (env->markdown) {
 			md_block(out, a, b, rows, nr);
 		} else if (env->fmt == SB_FORMAT_TEXT) {

@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "smmubench/cmds.h"
 #include "smmubench/results.h"
@@ -1298,10 +1299,73 @@ free_buf:
 	return -ENOMEM;
 }
 
+/* A decompressed results file this large is not one: a gzip bomb. */
+#define SB_GZIP_MAX (1UL << 30)
+
+/*
+ * Inflates the gzip data @in (every member, as gzip -d does) into a new
+ * buffer. Published reference runs are kept compressed (results/).
+ */
+static int gunzip(const char *in, size_t len, char **out, size_t *outlen,
+		  const char **why)
+{
+	size_t cap = len * 8 + 4096, n = 0;
+	z_stream zs = { 0 };
+	char *b, *tmp;
+	int zr, ret = -EINVAL;
+
+	*why = "larger than 1 GiB decompressed";
+	if (len > SB_GZIP_MAX)
+		return -EFBIG;
+	*why = "truncated";
+	b = malloc(cap);
+	if (!b || inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		free(b);
+		return -ENOMEM;
+	}
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = len;
+	for (;;) {
+		if (n == cap) {
+			ret = -EFBIG;
+			*why = "larger than 1 GiB decompressed";
+			if (cap >= SB_GZIP_MAX)
+				goto end;
+			ret = -ENOMEM;
+			tmp = realloc(b, cap * 2);
+			if (!tmp)
+				goto end;
+			b = tmp;
+			cap *= 2;
+		}
+		zs.next_out = (Bytef *)b + n;
+		zs.avail_out = cap - n;
+		zr = inflate(&zs, Z_NO_FLUSH);
+		n = cap - zs.avail_out;
+		if (zr == Z_STREAM_END && !zs.avail_in)
+			break;
+		if (zr == Z_STREAM_END && inflateReset(&zs) == Z_OK)
+			continue;	/* another member follows */
+		ret = -EINVAL;
+		*why = zs.msg ? zs.msg : "truncated";
+		if (zr != Z_OK && !(zr == Z_BUF_ERROR && n == cap))
+			goto end;
+	}
+	ret = 0;
+	*out = b;
+	*outlen = n;
+	b = NULL;
+end:
+	inflateEnd(&zs);
+	free(b);
+	return ret;
+}
+
 int sb_results__read(const char *path, struct sb_results **out, char *err,
 		     size_t errlen)
 {
-	char *buf = NULL;
+	char *buf = NULL, *raw;
+	const char *why;
 	size_t len = 0;
 	int fd, ret;
 
@@ -1317,6 +1381,17 @@ int sb_results__read(const char *path, struct sb_results **out, char *err,
 	if (ret) {
 		snprintf(err, errlen, "%s: read: %s", path, strerror(-ret));
 		return ret;
+	}
+	if (len >= 2 && (unsigned char)buf[0] == 0x1f &&
+	    (unsigned char)buf[1] == 0x8b) {
+		raw = buf;
+		ret = gunzip(raw, len, &buf, &len, &why);
+		free(raw);
+		if (ret) {
+			snprintf(err, errlen, "%s: gzip: %s", path,
+				 ret == -ENOMEM ? strerror(ENOMEM) : why);
+			return ret;
+		}
 	}
 	ret = sb_results__parse(buf, len, path, out, err, errlen);
 	free(buf);

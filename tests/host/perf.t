@@ -36,8 +36,9 @@ check "compare: unsupported on the base side, counted on the new" eval \
 	 grep -qE "^perf\.instructions +unsupported +5000 *$" "$work/out"'
 check "compare: a delta between counted values" eval \
 	'grep -qE "^perf\.cycles +1000 +1500 +\+50\.00%$" "$work/out"'
-check "compare: 0 on both sides stays 0, no delta" eval \
-	'grep -qE "^perf\.iommu:map +0 +0 *$" "$work/out"'
+check "compare: 0 on both sides is named on the zero line, not a row" eval \
+	'grep -qx "1 counter zero on both sides: perf.iommu:map" "$work/out" &&
+	 ! grep -qE "^perf\.iommu:map " "$work/out"'
 check "compare -f json: unsupported is a string, not a number" eval \
 	'run 0 compare -f json "$work/base.results" "$work/new.results" &&
 	 grep -qF "{\"counter\": \"perf.instructions\", \"base\": \"unsupported\", \"new\": 5000}" "$work/out"'
