@@ -34,8 +34,18 @@ check "model --kernel --sync-from a missing file: exit 1 before the module is as
 	eval 'run 1 model --kernel --sync-from "$work/none.results" && err_has "none.results" && ! err_has "smmubench.ko"'
 
 # All three placements, one results file each, then report and compare.
+# Split's failure is a race that a run of 2000 binds may miss on a loaded
+# machine: up to 6 seeds, as tests/host/test_model.c does.
+split_shows() {
+	for s in 3 4 5 6 7 8; do
+		run 0 model -n 2000 -p 0.1 -s $s -q -o "$work/m.results" || return 1
+		out_has "split: NOT atomic" && return 0
+		echo "# split atomic with seed $s: another seed"
+	done
+	return 1
+}
 check "model: all placements, comparison printed" \
-	eval 'run 0 model -n 2000 -p 0.1 -s 3 -q -o "$work/m.results" && out_has "split: NOT atomic" && out_has "wide: atomic" && out_has "per-master: atomic"'
+	eval 'split_shows && out_has "wide: atomic" && out_has "per-master: atomic"'
 check "model -o: one results file per placement" \
 	test -s "$work/m-split.results" -a -s "$work/m-wide.results" -a -s "$work/m-per-master.results"
 check "report reads a model file: op, lock, count series, violations" \
