@@ -30,7 +30,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "../analysis/cmd_util.h"
+#include "cli/cmd_util.h"
 #include "smmubench/cmds.h"
 #include "smmubench/results.h"
 #include "smmutrace.h"

@@ -17,8 +17,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../analysis/cmd_util.h"
-#include "../bench/model/sbmodel.h"
+#include "cmd_util.h"
+#include "bench/model/sbmodel.h"
 #include "smmubench/cmds.h"
 #include "smmubench/report.h"
 #include "smmubench/results.h"
@@ -670,11 +670,3 @@ int cmd_model(int argc, char **argv)
 	model_print_table(res, env.nr_placements);
 	return SB_EXIT_OK;
 }
-
-/*
- * The model itself, compiled into this object (the way the kernel's
- * tools/testing/radix-tree/idr.c compiles lib/idr.c): it is one source
- * shared with smmubench.ko, and cli/ objects are what the front end links.
- * Last, so that its kernel-API shims stay out of the code above.
- */
-#include "../bench/model/sbmodel.c"

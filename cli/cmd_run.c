@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../analysis/cmd_util.h"
+#include "cmd_util.h"
 #include "perf_counters.h"
 #include "run_sysfs.h"
 #include "smmubench/cmds.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the analysis subcommands (not a public API). */
-#ifndef SMMUBENCH_ANALYSIS_CMD_UTIL_H
-#define SMMUBENCH_ANALYSIS_CMD_UTIL_H
+/* Helpers shared by the subcommands' front ends (not a public API). */
+#ifndef SMMUBENCH_CLI_CMD_UTIL_H
+#define SMMUBENCH_CLI_CMD_UTIL_H
 
 #include <argp.h>
 #include <stdint.h>
@@ -23,4 +23,4 @@ int sb_argp_parse(const struct argp *argp, int argc, char **argv,
 int sb_parse_double(const char *s, double *out);
 int sb_parse_u64(const char *s, uint64_t *out);
 
-#endif /* SMMUBENCH_ANALYSIS_CMD_UTIL_H */
+#endif /* SMMUBENCH_CLI_CMD_UTIL_H */
