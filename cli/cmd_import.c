@@ -162,7 +162,7 @@ static int resolve_column(struct reader *rd, char *line)
 	long i;
 
 	rd->header_done = true;
-	if (!sb_parse_u64(rd->env->column, &n)) {
+	if (!sb_parse_u64(rd->env->column, 0, &n)) {
 		if (n < 1 || n > 100000) {
 			fprintf(stderr, "smmubench import: --column %s: columns count from 1\n",
 				rd->env->column);

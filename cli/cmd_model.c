@@ -112,7 +112,7 @@ static uint64_t model_u64(struct argp_state *state, const char *opt,
 {
 	uint64_t v;
 
-	if (sb_parse_u64(arg, &v) || v < lo || v > hi)
+	if (sb_parse_u64(arg, 0, &v) || v < lo || v > hi)
 		argp_error(state, "--%s: '%s' is not an integer in %" PRIu64 "..%" PRIu64,
 			   opt, arg, lo, hi);
 	return v;

@@ -157,42 +157,13 @@ static const struct argp_option run_opts[] = {
 	{},
 };
 
-/* Whole string, decimal, with an optional binary K/M/G suffix. */
-static int parse_u64(const char *s, uint64_t max, bool suffix, uint64_t *out)
-{
-	unsigned long long v;
-	uint64_t mult = 1;
-	char *end;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -errno;
-	if (suffix && *end && !end[1]) {
-		const char *units = "kKmMgG", *u = strchr(units, *end);
-
-		if (u) {
-			mult = 1ULL << (10 * (1 + (u - units) / 2));
-			end++;
-		}
-	}
-	if (*end)
-		return -EINVAL;
-	if (v > max / mult)
-		return -ERANGE;
-	*out = v * mult;
-	return 0;
-}
-
 static void parse_num(struct argp_state *state, const char *opt,
 		      const char *arg, uint64_t min, uint64_t max, bool suffix,
 		      uint64_t *out)
 {
-	int err = parse_u64(arg, max, suffix, out);
+	int err = sb_parse_u64(arg, suffix ? SB_NUM_SUFFIX : 0, out);
 
-	if (err == -ERANGE || (!err && *out < min))
+	if (err == -ERANGE || (!err && (*out < min || *out > max)))
 		argp_error(state, "%s: %s is out of range [%" PRIu64 ", %" PRIu64 "]",
 			   opt, arg, min, max);
 	else if (err)
@@ -202,31 +173,13 @@ static void parse_num(struct argp_state *state, const char *opt,
 static void parse_cpus(struct argp_state *state, struct run_env *env,
 		       const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL;
-	uint64_t lo, hi, c;
+	int err = sb_perf__cpu_list(arg, env->cpu_mask, SMMUBENCH_MAX_CPUS);
 
-	if (!copy)
+	if (err == -ENOMEM)
 		argp_failure(state, 1, ENOMEM, "--cpus");
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-
-		if (dash)
-			*dash = '\0';
-		if (parse_u64(tok, SMMUBENCH_MAX_CPUS - 1, false, &lo) ||
-		    parse_u64(dash ? dash + 1 : tok, SMMUBENCH_MAX_CPUS - 1,
-			      false, &hi) || hi < lo) {
-			free(copy);
-			argp_error(state, "--cpus: '%s' is not a CPU list like 0-3,6 (CPUs below %d)",
-				   arg, SMMUBENCH_MAX_CPUS);
-		}
-		for (c = lo; c <= hi; c++)
-			env->cpu_mask[c / 64] |= 1ULL << (c % 64);
-	}
-	free(copy);
-	if (!tok && !env->cpu_mask[0] && !env->cpu_mask[1] &&
-	    !env->cpu_mask[2] && !env->cpu_mask[3])
-		argp_error(state, "--cpus: empty list");
+	if (err)
+		argp_error(state, "--cpus: '%s' is not a CPU list like 0-3,6 (CPUs below %d)",
+			   arg, SMMUBENCH_MAX_CPUS);
 }
 
 static void parse_devices(struct argp_state *state, struct run_env *env)

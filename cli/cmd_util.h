@@ -6,6 +6,8 @@
 #include <argp.h>
 #include <stdint.h>
 
+#include "smmubench/num.h"
+
 /* Exit codes of every subcommand. */
 #define SB_EXIT_OK 0
 #define SB_EXIT_RUNTIME 1
@@ -18,9 +20,5 @@
  */
 int sb_argp_parse(const struct argp *argp, int argc, char **argv,
 		  const char *name, void *input);
-
-/* Whole-string, finite, no trailing junk; 0 or -EINVAL / -ERANGE. */
-int sb_parse_double(const char *s, double *out);
-int sb_parse_u64(const char *s, uint64_t *out);
 
 #endif /* SMMUBENCH_CLI_CMD_UTIL_H */
