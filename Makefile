@@ -55,11 +55,13 @@ CFLAGS ?= -O2 -g
 WERROR ?= -Werror
 SB_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra $(WERROR) -Werror=undef \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
-	-D_GNU_SOURCE -Iinclude -MMD -MP
+	-D_GNU_SOURCE -Iinclude -I. -MMD -MP
 LDLIBS := -lm -lpthread -lz
 
 # Every cli/ and analysis/ source except main() goes into one library, so
-# that host unit tests link the same objects the tool runs.
+# that host unit tests link the same objects the tool runs. Sources outside
+# the tree's top include path (include/) are named from the top (-I.), as
+# perf names "util/evsel.h": never by ../.
 LIB_SRCS := $(sort $(filter-out cli/smmubench.c,$(wildcard cli/*.c analysis/*.c)))
 HOST_LIB := $(B)/host/libsmmubench.a
 ARM64_LIB := $(B)/arm64/libsmmubench.a

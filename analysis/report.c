@@ -414,3 +414,55 @@ int sb_report__print(const struct sb_results *r, FILE *out,
 {
 	return sb_report__print_opts(r, out, fmt, NULL);
 }
+
+/* The first word of meta method.@func: how the tracer attached it. */
+static void func_method(const struct sb_results *r, const char *func,
+			char *buf, size_t len)
+{
+	char key[SB_NAME_MAX];
+	const char *m;
+
+	snprintf(key, sizeof(key), "method.%s", func);
+	m = sb_results__meta(r, key);
+	snprintf(buf, len, "%.*s", m ? (int)strcspn(m, " ") : 1, m ? m : "-");
+}
+
+int sb_report__print_funcs(const struct sb_results *r, FILE *out)
+{
+	char method[32], key[SB_NAME_MAX], v[3][32];
+	const struct sb_counter *c;
+	struct sb_summary sum;
+	bool any_hist = false;
+	uint64_t count;
+	size_t i;
+	int err;
+
+	fprintf(out, "%-34s %-11s %8s %10s %10s %10s\n", "FUNCTION", "METHOD",
+		"COUNT", "P50", "P99", "MAX");
+	for (i = 0; i < r->nr_series; i++) {
+		const struct sb_series *s = &r->series[i];
+		const char *func = s->name + 5;
+
+		if (s->kind != SB_KIND_FUNC || strncmp(s->name, "func.", 5))
+			continue;
+		err = sb_series__summarize(s, &sum);
+		if (err && err != -ENODATA)
+			return err;
+		if (err)
+			sum.n = 0;
+		snprintf(key, sizeof(key), "count.func.%s", func);
+		c = sb_results__counter(r, key);
+		count = c && c->supported ? c->value : sum.n;
+		func_method(r, func, method, sizeof(method));
+		sb_fmt_time(sum.p50, v[0], sizeof(v[0]));
+		sb_fmt_time(sum.p99, v[1], sizeof(v[1]));
+		sb_fmt_time(sum.max, v[2], sizeof(v[2]));
+		fprintf(out, "%-34s %-11s %8llu %10s %10s %10s\n", func, method,
+			(unsigned long long)count, sum.n ? v[0] : "-",
+			sum.n ? v[1] : "-", sum.n ? v[2] : "-");
+		any_hist |= sum.n && sum.from_hist;
+	}
+	if (any_hist)
+		fprintf(out, "(percentiles from in-kernel histograms, interpolated in their buckets as report does: docs/statistics.md)\n");
+	return 0;
+}

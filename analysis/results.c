@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The results file: in-memory model, atomic writer and strict reader.
- * docs/results-format.md describes the format; keep the two in step.
+ * The results file: in-memory model and strict reader (the atomic writer
+ * is results_write.c). docs/results-format.md describes the format; keep
+ * them in step.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <zlib.h>
 
 #include "smmubench/cmds.h"
+#include "smmubench/num.h"
 #include "smmubench/results.h"
 
 static const char *const kind_names[SB_KIND__MAX] = {
@@ -70,7 +72,7 @@ static bool name_char_ok(int c)
 	       c != '`' && c != ',';
 }
 
-static bool name_ok(const char *s, size_t len)
+bool sb_name__valid(const char *s, size_t len)
 {
 	size_t i;
 
@@ -136,7 +138,7 @@ static int kv_set(struct sb_kv **kv, size_t *nr, const char *key, char *value)
 
 	if (!value)
 		return -ENOMEM;
-	if (!name_ok(key, strlen(key)) || strlen(value) > SB_VALUE_MAX) {
+	if (!sb_name__valid(key, strlen(key)) || strlen(value) > SB_VALUE_MAX) {
 		free(value);
 		return -EINVAL;
 	}
@@ -235,7 +237,7 @@ struct sb_series *sb_results__series(struct sb_results *r, const char *name,
 		}
 		return s;
 	}
-	if (!name_ok(name, strlen(name)) || !sb_unit__max_value(unit) ||
+	if (!sb_name__valid(name, strlen(name)) || !sb_unit__max_value(unit) ||
 	    (unsigned int)kind >= SB_KIND__MAX) {
 		errno = EINVAL;
 		return NULL;
@@ -337,7 +339,7 @@ static int counter_set(struct sb_results *r, const char *name,
 	struct sb_counter *tmp;
 
 	if (!c) {
-		if (!name_ok(name, strlen(name)))
+		if (!sb_name__valid(name, strlen(name)))
 			return -EINVAL;
 		tmp = realloc(r->counters, (r->nr_counters + 1) * sizeof(*tmp));
 		if (!tmp)
@@ -456,224 +458,6 @@ int sb_results__set_host_meta(struct sb_results *r)
 	return err;
 }
 
-/* ---- writer ----------------------------------------------------------- */
-
-static char *fmt_u64(char *p, uint64_t v)
-{
-	char tmp[24];
-	int n = 0;
-
-	do {
-		tmp[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-/* SB_NONE is written as "-": gnuplot then sees a missing value. */
-static char *fmt_opt(char *p, uint64_t v)
-{
-	if (v == SB_NONE) {
-		*p++ = '-';
-		return p;
-	}
-	return fmt_u64(p, v);
-}
-
-/* Values may hold anything; tabs, newlines and backslashes are escaped. */
-static void put_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				fprintf(f, "\\x%02x", (unsigned char)*s);
-			else
-				fputc(*s, f);
-		}
-	}
-}
-
-static void write_kvs(FILE *f, const char *tag, const struct sb_kv *kv,
-		      size_t nr, uint64_t *records)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++) {
-		fprintf(f, "%s\t%s\t", tag, kv[i].key);
-		put_escaped(f, kv[i].value);
-		fputc('\n', f);
-		(*records)++;
-	}
-}
-
-static int series_valid(const struct sb_series *s)
-{
-	uint64_t max = sb_unit__max_value(s->unit);
-	size_t i;
-
-	if (!name_ok(s->name, strlen(s->name)) || !max ||
-	    (unsigned int)s->kind >= SB_KIND__MAX ||
-	    s->nr_samples > SB_MAX_SAMPLES || s->nr_buckets > SB_MAX_BUCKETS)
-		return -EINVAL;
-	for (i = 0; i < s->nr_samples; i++)
-		if (s->samples[i].value > max)
-			return -ERANGE;
-	return 0;
-}
-
-static void write_series(FILE *f, const struct sb_series *s,
-			 uint64_t *records)
-{
-	char line[256], *p;
-	size_t i;
-
-	fprintf(f, "series\t%s\t%s\t%s\t%zu\t%zu\n", s->name,
-		sb_series_kind__name(s->kind), s->unit, s->nr_samples,
-		s->nr_buckets);
-	for (i = 0; i < s->nr_samples; i++) {
-		const struct sb_sample *sm = &s->samples[i];
-
-		p = line + sprintf(line, "sample\t%s\t", s->name);
-		p = fmt_u64(p, sm->value);
-		*p++ = '\t';
-		p = fmt_opt(p, sm->op_id);
-		*p++ = '\t';
-		p = fmt_opt(p, sm->start_ns);
-		*p++ = '\t';
-		p = fmt_opt(p, sm->thread);
-		*p++ = '\n';
-		fwrite(line, 1, p - line, f);
-	}
-	for (i = 0; i < s->nr_buckets; i++)
-		fprintf(f, "bucket\t%s\t%llu\t%llu\t%llu\n", s->name,
-			(unsigned long long)s->buckets[i].lo,
-			(unsigned long long)s->buckets[i].hi,
-			(unsigned long long)s->buckets[i].count);
-	*records += 1 + s->nr_samples + s->nr_buckets;
-}
-
-int sb_results__write_stream(const struct sb_results *r, FILE *f)
-{
-	uint64_t records = 0;
-	size_t i;
-	int err;
-
-	for (i = 0; i < r->nr_series; i++) {
-		err = series_valid(&r->series[i]);
-		if (err)
-			return err;
-	}
-	fprintf(f, "%s\t%d\n", SB_RESULTS_MAGIC, SB_RESULTS_VERSION);
-	write_kvs(f, "meta", r->meta, r->nr_meta, &records);
-	write_kvs(f, "param", r->params, r->nr_params, &records);
-	for (i = 0; i < r->nr_counters; i++) {
-		const struct sb_counter *c = &r->counters[i];
-
-		if (c->supported)
-			fprintf(f, "counter\t%s\t%llu\n", c->name,
-				(unsigned long long)c->value);
-		else
-			fprintf(f, "counter\t%s\tunsupported\n", c->name);
-		records++;
-	}
-	for (i = 0; i < r->nr_series; i++)
-		write_series(f, &r->series[i], &records);
-	fprintf(f, "end\t%llu\n", (unsigned long long)records);
-	if (fflush(f) || ferror(f))
-		return -EIO;
-	return 0;
-}
-
-/* fsync the directory so that the rename itself survives a crash. */
-static void sync_dir_of(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int fd;
-
-	if (!dir)
-		return;
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-int sb_results__write(const struct sb_results *r, const char *path)
-{
-	char *tmp = NULL;
-	FILE *f = NULL;
-	int fd, err;
-
-	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
-		return -ENOMEM;
-	/* Same directory as @path, so that rename() is atomic. */
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		goto free_name;
-	}
-	fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		goto unlink_tmp;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	err = sb_results__write_stream(r, f);
-	if (err)
-		goto close_file;
-	if (fsync(fileno(f))) {
-		err = -errno;
-		goto close_file;
-	}
-	if (fclose(f)) {
-		f = NULL;
-		err = -errno;
-		goto unlink_tmp;
-	}
-	f = NULL;
-	if (rename(tmp, path)) {
-		err = -errno;
-		goto unlink_tmp;
-	}
-	sync_dir_of(path);
-	free(tmp);
-	return 0;
-
-close_file:
-	fclose(f);
-unlink_tmp:
-	unlink(tmp);
-free_name:
-	free(tmp);
-	return err;
-}
-
 /* ---- reader ----------------------------------------------------------- */
 
 #define MAX_FIELDS 8
@@ -742,32 +526,28 @@ static const char *quote(const struct field *f, char *buf, size_t size)
 enum num_err { NUM_OK, NUM_EMPTY, NUM_NEG, NUM_NAN, NUM_FRAC, NUM_RANGE,
 	       NUM_BAD };
 
+/* The one number parser; a field it refuses is told apart for the message. */
 static enum num_err parse_u64(const struct field *f, uint64_t *out)
 {
-	uint64_t v = 0;
 	size_t i;
+	int err;
 
 	if (!f->len)
 		return NUM_EMPTY;
-	for (i = 0; i < f->len; i++) {
-		unsigned int d = (unsigned char)f->s[i] - '0';
-
-		if (d > 9)
-			goto classify;
-		if (v > (UINT64_MAX - d) / 10)
-			return NUM_RANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return NUM_OK;
-
-classify:
+	err = sb_parse_u64n(f->s, f->len, 0, out);
+	if (err == -ERANGE)
+		return NUM_RANGE;
+	if (!err)
+		return NUM_OK;
 	if (f->s[0] == '-')
 		return NUM_NEG;
 	if ((f->len == 3 && !strncasecmp(f->s, "nan", 3)) ||
 	    (f->len >= 3 && !strncasecmp(f->s, "inf", 3)))
 		return NUM_NAN;
-	if (i && (f->s[i] == '.' || f->s[i] == 'e' || f->s[i] == 'E'))
+	for (i = 0; i < f->len && f->s[i] >= '0' && f->s[i] <= '9'; i++)
+		;
+	if (i && i < f->len &&
+	    (f->s[i] == '.' || f->s[i] == 'e' || f->s[i] == 'E'))
 		return NUM_FRAC;
 	return NUM_BAD;
 }
@@ -817,7 +597,7 @@ static int field_name(struct parser *p, int i, const char *what, char *out)
 	if (f->len > SB_NAME_MAX)
 		return perr(p, "field '%s': name too long (%zu bytes, limit %d)",
 			    what, f->len, SB_NAME_MAX);
-	if (!name_ok(f->s, f->len))
+	if (!sb_name__valid(f->s, f->len))
 		return perr(p, "field '%s': invalid name '%s'", what,
 			    quote(f, q, sizeof(q)));
 	memcpy(out, f->s, f->len);

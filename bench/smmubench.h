@@ -74,9 +74,11 @@ struct sb_share {
 	bool abort;			/* going away; set under sb_lock */
 };
 
+/* smmubench_main.c: the bound devices, which runs and shares look up */
 extern struct mutex sb_lock;
 extern struct list_head sb_devs;
 extern wait_queue_head_t sb_wq;
+struct sb_dev *sb_find_dev(const char *name);	/* under sb_lock */
 
 /* Per open file. */
 struct sb_ctx {
@@ -118,7 +120,6 @@ void sb_clock(u32 *hz, u64 *resolution_ns, u64 *step_ns);
 long sb_ioctl_run(struct sb_ctx *ctx, void __user *arg);
 long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg);
 void sb_ctx_free_samples(struct sb_ctx *ctx);
-struct sb_dev *sb_find_dev(const char *name);
 void sb_dev_abort_run(struct sb_dev *sbd);
 int sb_sva_get(struct sb_dev *sbd);
 void sb_sva_put(struct sb_dev *sbd);

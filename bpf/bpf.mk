@@ -8,8 +8,9 @@
 #                 built natively (NATIVE=1), of the running kernel's BTF
 #   *.bpf.o    <- clang -target bpf, then llvm-strip -g
 #   *.skel.h   <- bpftool gen skeleton
-#   the front end, once for the host (libbpf-dev, dynamic) and once for
-#   arm64 (static libbpf.a 1.1 from the arm64 sysroot)
+#   the user side, once for the host (libbpf-dev, dynamic) and once for
+#   arm64 (static libbpf.a 1.1 from the arm64 sysroot); its front end
+#   (options) is cli/cmd_trace.c
 
 BPF_B := $(B)/bpf
 ifeq ($(NATIVE),1)
@@ -24,8 +25,11 @@ BPF_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
 BPF_ARCH := arm64
 
-BPF_APPS := smmutrace
-BPF_USER_SRCS := bpf/smmutrace.c bpf/trace_helpers.c
+# smmutrace: the tracer; ktext: the kernel-text reader of its call-site
+# scan, a skeleton of its own so that `trace -l` reads code without
+# loading the tracer. The user side is every other bpf/*.c (tracer.h).
+BPF_APPS := smmutrace ktext
+BPF_USER_SRCS := $(filter-out %.bpf.c,$(wildcard bpf/*.c))
 
 # clang's own system include dirs, after ours (as libbpf-bootstrap does),
 # so that -target bpf still finds e.g. <stdbool.h> without host headers.

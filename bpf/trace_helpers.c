@@ -9,7 +9,6 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <linux/bpf.h>
 
 #include "trace_helpers.h"
 
@@ -103,7 +102,7 @@ err:
 	return NULL;
 }
 
-const struct ksym *ksyms__find_addr(const struct ksyms *ks, uint64_t addr)
+const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr)
 {
 	size_t lo = 0, hi = ks->nr;
 
@@ -179,7 +178,7 @@ size_t ksyms__find_all(const struct ksyms *ks, const char *name,
 	return n;
 }
 
-const struct ksym *ksyms__get(const struct ksyms *ks, const char *name)
+const struct ksym *ksyms__get_symbol(const struct ksyms *ks, const char *name)
 {
 	size_t i;
 
@@ -302,124 +301,4 @@ bool kprobe_blacklisted(uint64_t addr)
 	}
 	fclose(f);
 	return found;
-}
-
-#define KTEXT_CHUNK	4096
-
-struct ktext {
-	int map_fd;
-	int prog_fd;
-};
-
-/* The map's one value: address and length in, the helper's result out. */
-struct ktext_val {
-	uint64_t addr_ret;
-	uint64_t len;
-	uint8_t buf[KTEXT_CHUNK];
-};
-
-/*
- * v = map[0]; if (v->len <= KTEXT_CHUNK) v->addr_ret =
- * bpf_probe_read_kernel(v->buf, v->len, v->addr_ret). Only what is asked
- * is read: a chunk past the end of a module's text would fault.
- */
-static const struct bpf_insn ktext_insns[] = {
-	/* *(u32 *)(fp - 4) = 0; r0 = lookup(map, fp - 4) */
-	{ .code = BPF_ST | BPF_MEM | BPF_W, .dst_reg = BPF_REG_10, .off = -4 },
-	{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
-	  .src_reg = BPF_PSEUDO_MAP_FD },	/* imm: the map fd */
-	{},
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2,
-	  .src_reg = BPF_REG_10 },
-	{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2, .imm = -4 },
-	{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_map_lookup_elem },
-	{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = BPF_REG_0, .off = 8 },
-	/* r3 = v->addr_ret, r2 = v->len (bounded), r1 = v->buf */
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_6,
-	  .src_reg = BPF_REG_0 },
-	{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_3,
-	  .src_reg = BPF_REG_6 },
-	{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_2,
-	  .src_reg = BPF_REG_6, .off = 8 },
-	{ .code = BPF_JMP | BPF_JGT | BPF_K, .dst_reg = BPF_REG_2, .off = 4,
-	  .imm = KTEXT_CHUNK },
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_1,
-	  .src_reg = BPF_REG_6 },
-	{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_1, .imm = 16 },
-	{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_probe_read_kernel },
-	{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_6,
-	  .src_reg = BPF_REG_0 },
-	/* exit: return 0 */
-	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
-	{ .code = BPF_JMP | BPF_EXIT },
-};
-
-struct ktext *ktext__open(void)
-{
-	struct bpf_insn insns[sizeof(ktext_insns) / sizeof(ktext_insns[0])];
-	struct ktext *kt = calloc(1, sizeof(*kt));
-	int err;
-
-	if (!kt)
-		return NULL;
-	kt->prog_fd = -1;
-	kt->map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "sb_ktext", sizeof(__u32),
-				    sizeof(struct ktext_val), 1, NULL);
-	if (kt->map_fd < 0)
-		goto err;
-	memcpy(insns, ktext_insns, sizeof(insns));
-	insns[1].imm = kt->map_fd;
-	/* a raw_tp program runs under BPF_PROG_TEST_RUN (5.10+), no input */
-	kt->prog_fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "sb_ktext",
-				    "GPL", insns, sizeof(insns) / sizeof(insns[0]),
-				    NULL);
-	if (kt->prog_fd < 0)
-		goto err;
-	return kt;
-err:
-	err = errno;
-	ktext__close(kt);
-	errno = err;
-	return NULL;
-}
-
-int ktext__read(struct ktext *kt, uint64_t addr, void *buf, size_t len)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, topts);
-	static struct ktext_val v;
-	__u32 key = 0;
-	size_t n;
-	int err;
-
-	while (len) {
-		n = len < KTEXT_CHUNK ? len : KTEXT_CHUNK;
-		v.addr_ret = addr;
-		v.len = n;
-		if (bpf_map_update_elem(kt->map_fd, &key, &v, BPF_ANY))
-			return -errno;
-		err = bpf_prog_test_run_opts(kt->prog_fd, &topts);
-		if (err)
-			return -errno;
-		if (bpf_map_lookup_elem(kt->map_fd, &key, &v))
-			return -errno;
-		/* bpf_probe_read_kernel()'s result: 0 or -EFAULT */
-		if (v.addr_ret)
-			return (int)(int64_t)v.addr_ret;
-		memcpy(buf, v.buf, n);
-		buf = (uint8_t *)buf + n;
-		addr += n;
-		len -= n;
-	}
-	return 0;
-}
-
-void ktext__close(struct ktext *kt)
-{
-	if (!kt)
-		return;
-	if (kt->prog_fd >= 0)
-		close(kt->prog_fd);
-	if (kt->map_fd >= 0)
-		close(kt->map_fd);
-	free(kt);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the tracer in the style of bcc libbpf-tools/trace_helpers.h:
- * a kallsyms reader that keeps every copy of a name (two drivers may define
- * the same static function) and feature probes that try instead of
- * comparing kernel versions.
+ * Helpers for the tracer in the style of bcc libbpf-tools/trace_helpers.h,
+ * under bcc's names where a function does what bcc's does (ksyms__load,
+ * ksyms__map_addr, ksyms__get_symbol, ksyms__free): a kallsyms reader that
+ * keeps every copy of a name (two drivers may define the same static
+ * function) and its type letter, and feature probes that try instead of
+ * comparing kernel versions. The rest are this tracer's own.
  */
 #ifndef SMMUBENCH_TRACE_HELPERS_H
 #define SMMUBENCH_TRACE_HELPERS_H
@@ -36,12 +38,12 @@ void ksyms__free(struct ksyms *ks);	/* accepts NULL */
 size_t ksyms__find_all(const struct ksyms *ks, const char *name,
 		       const struct ksym **out, size_t max);
 /* The first data or text symbol named exactly @name. */
-const struct ksym *ksyms__get(const struct ksyms *ks, const char *name);
+const struct ksym *ksyms__get_symbol(const struct ksyms *ks, const char *name);
 /*
  * The symbol @addr lies in (the last one at or below it), or NULL below
  * the first; the caller decides whether the offset is plausible.
  */
-const struct ksym *ksyms__find_addr(const struct ksyms *ks, uint64_t addr);
+const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr);
 /* True when every address in the list of all-zero addresses (kptr_restrict). */
 bool ksyms__addrs_hidden(const struct ksyms *ks);
 
@@ -56,16 +58,5 @@ char *ftrace_funcs__load(void);
 bool ftrace_funcs__has(const char *funcs, const char *sym);
 /* @addr lies in a range of the kprobe blacklist (debugfs; false if unknown). */
 bool kprobe_blacklisted(uint64_t addr);
-
-/*
- * Kernel text from user space, on every kernel (with or without
- * /proc/kcore): a raw_tp program that bpf_probe_read_kernel()s a chunk at
- * an address into an array map, run with BPF_PROG_TEST_RUN.
- */
-struct ktext;
-struct ktext *ktext__open(void);	/* NULL with errno */
-/* Copies @len bytes at kernel address @addr to @buf: 0 or -errno. */
-int ktext__read(struct ktext *kt, uint64_t addr, void *buf, size_t len);
-void ktext__close(struct ktext *kt);	/* accepts NULL */
 
 #endif /* SMMUBENCH_TRACE_HELPERS_H */

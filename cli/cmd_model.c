@@ -17,8 +17,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../analysis/cmd_util.h"
-#include "../bench/model/sbmodel.h"
+#include "cmd_util.h"
+#include "bench/model/sbmodel.h"
 #include "smmubench/cmds.h"
 #include "smmubench/report.h"
 #include "smmubench/results.h"
@@ -112,7 +112,7 @@ static uint64_t model_u64(struct argp_state *state, const char *opt,
 {
 	uint64_t v;
 
-	if (sb_parse_u64(arg, &v) || v < lo || v > hi)
+	if (sb_parse_u64(arg, 0, &v) || v < lo || v > hi)
 		argp_error(state, "--%s: '%s' is not an integer in %" PRIu64 "..%" PRIu64,
 			   opt, arg, lo, hi);
 	return v;
@@ -670,11 +670,3 @@ int cmd_model(int argc, char **argv)
 	model_print_table(res, env.nr_placements);
 	return SB_EXIT_OK;
 }
-
-/*
- * The model itself, compiled into this object (the way the kernel's
- * tools/testing/radix-tree/idr.c compiles lib/idr.c): it is one source
- * shared with smmubench.ko, and cli/ objects are what the front end links.
- * Last, so that its kernel-API shims stay out of the code above.
- */
-#include "../bench/model/sbmodel.c"

@@ -20,8 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../analysis/cmd_util.h"
+#include "cmd_util.h"
 #include "perf_counters.h"
+#include "run_machine.h"
 #include "run_sysfs.h"
 #include "smmubench/cmds.h"
 #include "smmubench/report.h"
@@ -177,42 +178,13 @@ static const struct argp_option run_opts[] = {
 	{},
 };
 
-/* Whole string, decimal, with an optional binary K/M/G suffix. */
-static int parse_u64(const char *s, uint64_t max, bool suffix, uint64_t *out)
-{
-	unsigned long long v;
-	uint64_t mult = 1;
-	char *end;
-
-	if (!*s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -errno;
-	if (suffix && *end && !end[1]) {
-		const char *units = "kKmMgG", *u = strchr(units, *end);
-
-		if (u) {
-			mult = 1ULL << (10 * (1 + (u - units) / 2));
-			end++;
-		}
-	}
-	if (*end)
-		return -EINVAL;
-	if (v > max / mult)
-		return -ERANGE;
-	*out = v * mult;
-	return 0;
-}
-
 static void parse_num(struct argp_state *state, const char *opt,
 		      const char *arg, uint64_t min, uint64_t max, bool suffix,
 		      uint64_t *out)
 {
-	int err = parse_u64(arg, max, suffix, out);
+	int err = sb_parse_u64(arg, suffix ? SB_NUM_SUFFIX : 0, out);
 
-	if (err == -ERANGE || (!err && *out < min))
+	if (err == -ERANGE || (!err && (*out < min || *out > max)))
 		argp_error(state, "%s: %s is out of range [%" PRIu64 ", %" PRIu64 "]",
 			   opt, arg, min, max);
 	else if (err)
@@ -222,31 +194,13 @@ static void parse_num(struct argp_state *state, const char *opt,
 static void parse_cpus(struct argp_state *state, struct run_env *env,
 		       const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL;
-	uint64_t lo, hi, c;
+	int err = sb_perf__cpu_list(arg, env->cpu_mask, SMMUBENCH_MAX_CPUS);
 
-	if (!copy)
+	if (err == -ENOMEM)
 		argp_failure(state, 1, ENOMEM, "--cpus");
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-
-		if (dash)
-			*dash = '\0';
-		if (parse_u64(tok, SMMUBENCH_MAX_CPUS - 1, false, &lo) ||
-		    parse_u64(dash ? dash + 1 : tok, SMMUBENCH_MAX_CPUS - 1,
-			      false, &hi) || hi < lo) {
-			free(copy);
-			argp_error(state, "--cpus: '%s' is not a CPU list like 0-3,6 (CPUs below %d)",
-				   arg, SMMUBENCH_MAX_CPUS);
-		}
-		for (c = lo; c <= hi; c++)
-			env->cpu_mask[c / 64] |= 1ULL << (c % 64);
-	}
-	free(copy);
-	if (!tok && !env->cpu_mask[0] && !env->cpu_mask[1] &&
-	    !env->cpu_mask[2] && !env->cpu_mask[3])
-		argp_error(state, "--cpus: empty list");
+	if (err)
+		argp_error(state, "--cpus: '%s' is not a CPU list like 0-3,6 (CPUs below %d)",
+			   arg, SMMUBENCH_MAX_CPUS);
 }
 
 static void parse_devices(struct argp_state *state, struct run_env *env)
@@ -448,92 +402,6 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
-}
-
-/* ---- the machine ------------------------------------------------------ */
-
-/* Up to @size - 1 bytes of @path, NUL-terminated; the length, 0 if none. */
-static size_t read_text(const char *path, char *buf, size_t size)
-{
-	size_t n;
-	FILE *f;
-
-	buf[0] = '\0';
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return n;
-}
-
-/* First string of the device tree's root compatible, or "". */
-static void read_platform(char *buf, size_t len, bool *emulated)
-{
-	char dt[512];
-	size_t n, off;
-
-	*emulated = false;
-	n = read_text("/proc/device-tree/compatible", dt, sizeof(dt));
-	snprintf(buf, len, "%s", dt);
-	for (off = 0; off < n; off += strlen(dt + off) + 1)
-		if (!strcmp(dt + off, "linux,dummy-virt"))
-			*emulated = true;
-}
-
-/*
- * Substream bits the driver was told to make up (the test bed's
- * CONFIG_ARM_SMMU_V3_EMULATED_SSID patch), 0 on a normal kernel.
- */
-static unsigned int emulated_ssid_bits(void)
-{
-	unsigned int bits = 0;
-	FILE *f;
-
-	f = fopen("/sys/module/arm_smmu_v3/parameters/emulated_ssid_bits", "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%u", &bits) != 1)
-		bits = 0;
-	fclose(f);
-	return bits;
-}
-
-/*
- * The guest clock's source when the test bed runs QEMU with -icount
- * (scripts/testbed --icount puts smmubench_timing= on the command line):
- * then guest time counts executed instructions, not host time. "" if not.
- */
-static void read_guest_clock(char *buf, size_t len)
-{
-	char cmdline[4096], *p;
-
-	buf[0] = '\0';
-	read_text("/proc/cmdline", cmdline, sizeof(cmdline));
-	p = strstr(cmdline, "smmubench_timing=");
-	if (p && sscanf(p, "smmubench_timing=%63[^ \n]", buf) != 1)
-		buf[0] = '\0';
-}
-
-/* The SMMU_IDR0/IDR1 fields a reader of results cares about. */
-static void decode_idr(uint32_t idr0, uint32_t idr1, char *buf, size_t len)
-{
-	static const char *const ttf[] = { "?", "aarch32", "aarch64", "aarch32+64" };
-	static const struct { int bit; const char *name; } bits[] = {
-		{ 0, "s2" }, { 1, "s1" }, { 4, "coherent" }, { 5, "btm" },
-		{ 10, "ats" }, { 12, "asid16" }, { 13, "msi" }, { 15, "atos" },
-		{ 16, "pri" }, { 18, "vmid16" }, { 19, "cd2l" },
-	};
-	size_t i, off = 0;
-
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (idr0 & (1U << bits[i].bit))
-			off += snprintf(buf + off, len - off, "%s ", bits[i].name);
-	snprintf(buf + off, len - off,
-		 "ttf=%s st_level=%u stall_model=%u ssid_bits=%u sid_bits=%u",
-		 ttf[(idr0 >> 2) & 3], (idr0 >> 27) & 3, (idr0 >> 24) & 3,
-		 (idr1 >> 6) & 0x1f, idr1 & 0x3f);
 }
 
 /* ---- progress and interruption --------------------------------------- */
@@ -800,7 +668,7 @@ static int set_meta(struct sb_results *r, const struct run_env *env,
 	for (i = 0; i < info->nr_devices && !di; i++)
 		if (!strcmp(info->devices[i].name, env->claims[0].name))
 			di = &info->devices[i];
-	read_platform(platform, sizeof(platform), &emulated);
+	sb_machine_platform(platform, sizeof(platform), &emulated);
 	err = sb_results__set_host_meta(r);
 	err = err ?: sb_results__set_meta(r, "label", "%s",
 					  env->label ? env->label :
@@ -810,15 +678,15 @@ static int set_meta(struct sb_results *r, const struct run_env *env,
 					  platform[0] ? platform : "unknown");
 	err = err ?: sb_results__set_meta(r, "timing", "%s",
 					  emulated ? "emulated" : "native");
-	read_guest_clock(clock, sizeof(clock));
+	sb_machine_guest_clock(clock, sizeof(clock));
 	if (clock[0])
 		err = err ?: sb_results__set_meta(r, "clock", "%s", clock);
-	if (emulated_ssid_bits())
+	if (sb_machine_emulated_ssid_bits())
 		err = err ?: sb_results__set_meta(r, "substreams",
 						  "emulated substreams (%u bits, test-only driver patch)",
-						  emulated_ssid_bits());
+						  sb_machine_emulated_ssid_bits());
 	if (di && (di->flags & SMMUBENCH_DEV_SMMUV3)) {
-		decode_idr(di->smmu_idr0, di->smmu_idr1, feat, sizeof(feat));
+		sb_machine_decode_idr(di->smmu_idr0, di->smmu_idr1, feat, sizeof(feat));
 		err = err ?: sb_results__set_meta(r, "smmu", "%s", di->smmu_name);
 		err = err ?: sb_results__set_meta(r, "smmu_idr0", "0x%08x",
 						  di->smmu_idr0);

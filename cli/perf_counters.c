@@ -10,6 +10,7 @@
  * no SMMUv3 PMCG) stays in the list as unsupported, with the reason, so
  * that the results say "unsupported" rather than 0.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -26,8 +27,9 @@
 #include <perf/evsel.h>
 #include <perf/threadmap.h>
 
-#include "../analysis/cmd_util.h"
+#include "cmd_util.h"
 #include "perf_counters.h"
+#include "smmubench/num.h"
 
 #define PMU_DEVICES "/sys/bus/event_source/devices"
 #define PMCG_PREFIX "smmuv3_pmcg"
@@ -106,19 +108,56 @@ static void pathf(char *buf, size_t len, const char *fmt, ...)
 		buf[0] = '\0';
 }
 
-/* An unsigned number, decimal or 0x hex, and nothing else. */
+/* sysfs numbers: decimal or 0x hex (PMU event terms), and nothing else. */
 static int parse_u64(const char *s, __u64 *out)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
+	int err = sb_parse_u64(s, SB_NUM_HEX, &v);
 
-	if (*s < '0' || *s > '9')
+	if (!err)
+		*out = v;
+	return err;
+}
+
+int sb_perf__cpu_list(const char *list, uint64_t *mask, unsigned int max_cpus)
+{
+	struct perf_cpu_map *map;
+	struct perf_cpu cpu;
+	const char *tok;
+	uint64_t lo, hi;
+	char *dash;
+	size_t len;
+	int idx;
+
+	/*
+	 * libperf takes a list up to its first bad token ("1,x" is CPU 1):
+	 * every token must be N or N-M first, so that nothing is dropped.
+	 */
+	for (tok = list;; tok += len + 1) {
+		char buf[32];
+
+		len = strcspn(tok, ",");
+		if (!len || len >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, tok, len);
+		buf[len] = '\0';
+		dash = strchr(buf, '-');
+		/* libperf reads 010 as octal: no leading zeros */
+		if (sb_parse_range(buf, 0, &lo, &hi) ||
+		    (buf[0] == '0' && isdigit((unsigned char)buf[1])) ||
+		    (dash && dash[1] == '0' && isdigit((unsigned char)dash[2])))
+			return -EINVAL;
+		if (hi >= max_cpus)
+			return -ERANGE;
+		if (!tok[len])
+			break;
+	}
+	map = perf_cpu_map__new(list);
+	if (!map)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*out = v;
+	perf_cpu_map__for_each_cpu(cpu, idx, map)
+		mask[cpu.cpu / 64] |= 1ULL << (cpu.cpu % 64);
+	perf_cpu_map__put(map);
 	return 0;
 }
 
@@ -303,6 +342,7 @@ static int apply_format(const char *pmu_dir, const char *term, __u64 value,
 {
 	char path[PATH_MAX], fmt[128], *colon, *tok, *save = NULL;
 	__u64 *field, lo, hi, bit;
+	uint64_t r_lo, r_hi;
 	int err;
 
 	pathf(path, sizeof(path), "%s/format/%s", pmu_dir, term);
@@ -325,13 +365,10 @@ static int apply_format(const char *pmu_dir, const char *term, __u64 value,
 		goto bad;
 	for (tok = strtok_r(colon + 1, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-
-		if (dash)
-			*dash = '\0';
-		if (parse_u64(tok, &lo) || parse_u64(dash ? dash + 1 : tok, &hi) ||
-		    hi < lo || hi > 63)
+		if (sb_parse_range(tok, 0, &r_lo, &r_hi) || r_hi > 63)
 			goto bad;
+		lo = r_lo;
+		hi = r_hi;
 		/* The value's bits fill the format's bits from the lowest. */
 		for (bit = lo; bit <= hi; bit++, value >>= 1)
 			*field = (*field & ~(1ULL << bit)) |
@@ -582,6 +619,7 @@ static int read_counter(struct counter *c, __u64 *value, bool *scaled)
 {
 	struct perf_counts_values v;
 	int idx, n = perf_cpu_map__nr(c->cpus);
+	__s8 how;
 
 	*value = 0;
 	*scaled = false;
@@ -595,10 +633,9 @@ static int read_counter(struct counter *c, __u64 *value, bool *scaled)
 			why(c, "never on the PMU during the run (too many events)");
 			return -EAGAIN;
 		}
-		if (v.run < v.ena) {
-			v.val = (double)v.val * v.ena / v.run + 0.5;
-			*scaled = true;
-		}
+		/* perf stat's scaling: val * ena / run when run < ena */
+		perf_counts_values__scale(&v, v.run != 0, &how);
+		*scaled |= how > 0;
 		*value += v.val;
 	}
 	return 0;

@@ -35,6 +35,14 @@ int sb_perf__record(struct sb_perf *p, struct sb_results *r);
 void sb_perf__close(struct sb_perf *p);	/* accepts NULL */
 
 /*
+ * A CPU list in perf's syntax, e.g. 0-3,6, read by libperf's
+ * perf_cpu_map__new(), as a mask of u64 words for CPUs below @max_cpus.
+ * 0, or -EINVAL for anything but such a list (also a CPU named twice),
+ * -ERANGE for a CPU at or above @max_cpus, -ENOMEM.
+ */
+int sb_perf__cpu_list(const char *list, uint64_t *mask, unsigned int max_cpus);
+
+/*
  * Sets @attr's type and config for EVENT of the sysfs PMU folder @pmu_dir
  * (events/EVENT as "term=value,...", format/TERM as "configN:lo-hi"), as
  * perf's pmu parser does. Returns 0, or -errno with the reason in @why.

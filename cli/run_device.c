@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../analysis/cmd_util.h"
+#include "cmd_util.h"
 #include "smmubench/device.h"
 
 /* Deep enough for PCI device -> virtio -> block -> disk -> partition. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_util.h"
 #include "smmubench/cmds.h"
 
 struct cmd_struct {
@@ -41,9 +42,10 @@ int main(int argc, char **argv)
 	const char *name;
 	size_t i;
 
+	/* a usage error, as in every subcommand */
 	if (argc < 2) {
 		usage(stderr);
-		return 1;
+		return SB_EXIT_USAGE;
 	}
 	name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") ||
@@ -61,5 +63,5 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "smmubench: '%s' is not a smmubench command. See 'smmubench --help'.\n",
 		name);
-	return 1;
+	return SB_EXIT_USAGE;
 }

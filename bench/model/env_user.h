@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "smmubench/stats.h"
+#include "smmubench/rng.h"
 
 #define u8 uint8_t
 #define u32 uint32_t
@@ -240,7 +240,7 @@ static inline void list_del(struct list_head *n)
 
 /* ---- what differs between the two builds ---- */
 
-/* Seeded per-thread generator: the project's splitmix64 (analysis/). */
+/* Seeded per-thread generator: the project's splitmix64 (smmubench/rng.h). */
 struct sbm_rand {
 	struct sb_rng rng;
 };

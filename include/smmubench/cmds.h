@@ -16,7 +16,7 @@ int cmd_trace(int argc, char **argv);
 /*
  * smmubench run --trace: runs @argv (run's own, without its element
  * @trace_argi) under smmubench trace with the trace options @opts and joins
- * the records to the run's results file @results (bpf/smmutrace.c).
+ * the records to the run's results file @results (cli/cmd_trace.c).
  */
 int cmd_trace_run(int argc, char **argv, int trace_argi, const char *results,
 		  const char *opts);

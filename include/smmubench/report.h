@@ -34,6 +34,14 @@ int sb_report__print_opts(const struct sb_results *r, FILE *out,
 			  enum sb_format fmt,
 			  const struct sb_report_opts *opts);
 
+/*
+ * The function table of a trace's results file (smmubench trace prints it
+ * from the file it writes): per func.* series, the probe (first word of
+ * meta method.NAME), the calls (counter count.func.NAME), and p50, p99 and
+ * max as the per-series report computes them. 0 or -errno.
+ */
+int sb_report__print_funcs(const struct sb_results *r, FILE *out);
+
 /* "812 ns", "1.25 us", "3.40 ms", "2.00 s" into @buf; returns @buf. */
 char *sb_fmt_time(double ns, char *buf, size_t size);
 

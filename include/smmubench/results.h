@@ -156,6 +156,13 @@ int sb_results__read(const char *path, struct sb_results **out, char *err,
 
 /* Additions after v1 of this header. */
 
+/*
+ * A valid name of a series, meta, param or counter: 1..SB_NAME_MAX
+ * printable ASCII bytes, no blank, quote, backslash or comma (names go
+ * unquoted into records, CSV, JSON and gnuplot titles).
+ */
+bool sb_name__valid(const char *s, size_t len);
+
 /* The largest value a series of @unit may hold ("ns" or "1"). */
 uint64_t sb_unit__max_value(const char *unit);
 

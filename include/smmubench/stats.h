@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "smmubench/results.h"
+#include "smmubench/rng.h"
 
 /* Exact Mann-Whitney p-values are used when both sides have at most this. */
 #define SB_MWU_EXACT_MAX 50
@@ -73,14 +74,5 @@ int sb_stats__median_ratio_ci(const uint64_t *a, size_t na,
 
 /* Geometric mean of positive @x; NAN if none. */
 double sb_stats__geomean(const double *x, size_t n);
-
-/* Seeded generator for tests and the bootstrap (splitmix64). */
-struct sb_rng {
-	uint64_t s;
-};
-uint64_t sb_rng__next(struct sb_rng *r);
-double sb_rng__uniform(struct sb_rng *r);	/* (0, 1) */
-double sb_rng__normal(struct sb_rng *r);
-double sb_rng__gamma(struct sb_rng *r, double shape);
 
 #endif /* SMMUBENCH_STATS_H */

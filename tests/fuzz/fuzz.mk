@@ -8,9 +8,12 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 .PHONY: fuzz
 fuzz: $(B)/fuzz/fuzz_results
 
-$(B)/fuzz/fuzz_results: tests/fuzz/fuzz_results.c analysis/results.c \
-		include/smmubench/results.h include/smmubench/cmds.h
+FUZZ_LIB_SRCS := analysis/results.c analysis/results_write.c analysis/num.c
+
+$(B)/fuzz/fuzz_results: tests/fuzz/fuzz_results.c $(FUZZ_LIB_SRCS) \
+		include/smmubench/results.h include/smmubench/cmds.h \
+		include/smmubench/num.h
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_results.c \
-		analysis/results.c $(LDLIBS)
+		$(FUZZ_LIB_SRCS) $(LDLIBS)

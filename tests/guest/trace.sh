@@ -9,7 +9,8 @@
 #    the command sequence derived from each kernel's driver source, and the
 #    same counts as ftrace (kprobe_events) over the same window;
 #  - mutex holds of the attach path with their CMD_SYNCs;
-#  - the results file carries the counters;
+#  - the results file carries the counters, and the printed percentiles
+#    are report's on it;
 #  - smmubench run --trace: the map workload's records joined to its op ids;
 #  - the filters --pid, --lock and --min-duration.
 # Usage: trace.sh PCI_STUB_KO
@@ -97,6 +98,18 @@ sed 's/^/# /' $out
 is "$rc" 0 "trace -- COMMAND (bind $dev to pci-stub) exits 0"
 drv=$(basename "$(readlink /sys/bus/pci/devices/$dev/driver)")
 is "$drv" pci-stub "$dev bound to pci-stub, so it was attached to a domain"
+
+# One statistics path: the P50 and P99 the tracer printed are the ones
+# smmubench report computes from the results file it wrote (type 7).
+smmubench report $res >/tmp/report.out 2>&1
+bad=$(awk 'FNR == NR { if (NF == 19) { p50[$1] = $6 " " $7; p99[$1] = $10 " " $11 }; next }
+	/^FUNCTION +METHOD +COUNT +P50 +P99/ { t = 1; next }
+	t && NF == 0 { t = 0 }
+	t && NF == 9 { n++; k = "func." $1
+		if (p50[k] != $4 " " $5 || p99[k] != $6 " " $7)
+			print k ": trace " $4 " " $5 ", " $6 " " $7 ", report " p50[k] ", " p99[k] }
+	END { if (!n) print "no function row" }' /tmp/report.out $out)
+is "$bad" "" "the tracer's printed P50 and P99 are report's on its results file"
 
 # Counts from the results file.
 counter() {

@@ -20,6 +20,10 @@ for cmd in report compare plot import; do
 	fi
 done
 
+check "no command: usage on stderr, exit 2" \
+	eval 'run 2 && err_has "usage: smmubench"'
+check "an unknown command: exit 2, names it" \
+	eval 'run 2 no-such-command && err_has "'"'no-such-command'"' is not a smmubench command"'
 check "report without FILE: exit 2" run 2 report
 check "report -f xml: exit 2, names the option" \
 	eval 'run 2 report -f xml "$data/sample-a.sbr" && err_has "--format: '"'xml'"'"'
@@ -51,6 +55,11 @@ check "import -c NAME reads a CSV column by header" \
 	eval 'run 0 import -c lat_ns -m map -o "$work/c1.sbr" "$work/t.csv" && run 0 report -f csv "$work/c1.sbr" && out_has "op.map,op,ns,samples,3,100,200,"'
 check "import -c 2 reads a CSV column by number, skipping the header" \
 	eval 'run 0 import -c 2 -o "$work/c2.sbr" "$work/t.csv" && run 0 report -f csv "$work/c2.sbr" && out_has ",3,100,200,"'
+printf 'op,note,lat_ns\nmap,"a, b",100\nmap,"say ""hi"", twice",300\nmap, plain ,200\n' >"$work/q.csv"
+check "import -c NAME: quoted fields may hold commas and quotes" \
+	eval 'run 0 import -c lat_ns -m map -o "$work/q.sbr" "$work/q.csv" && run 0 report -f csv "$work/q.sbr" && out_has "op.map,op,ns,samples,3,100,200,"'
+check "import -c NAME: a quoted header name is found" \
+	eval 'printf "\"a,b\",x\n5,7\n" >"$work/q2.csv" && run 0 import -c "a,b" -o "$work/q2.sbr" "$work/q2.csv" && run 0 report -f csv "$work/q2.sbr" && out_has ",1,5,5,"'
 check "import -c nope: names the missing column" \
 	eval 'run 1 import -c nope -o "$work/c3.sbr" "$work/t.csv" && err_has "no column named '"'nope'"'"'
 printf '10\n20\nabc\n' >"$work/bad.txt"
@@ -91,6 +100,21 @@ check "compare: repeated runs per side are pooled" \
 	eval 'run 0 compare -f csv "$work/a.sbr,$work/a2.sbr" "$work/c.sbr" && grep -q "^op.latency,ns,\"base\",\"slower\",600,300," "$work/out"'
 check "compare -f json is valid JSON with a geomean" \
 	eval 'run 0 compare -f json "$work/a.sbr" "$work/b.sbr" "$work/c.sbr" && python3 -m json.tool "$work/out" >/dev/null && out_has "geomean_ratio"'
+# mk_sbr FILE EMPTY_NS: op.map of 100..500 ns and five op.empty of EMPTY_NS.
+mk_sbr() {
+	{
+		printf 'smmubench-results\t1\nmeta\ttool_version\t0.1.0\nmeta\tlabel\te%s\n' "$2"
+		printf 'series\top.map\top\tns\t5\t0\n'
+		for v in 100 200 300 400 500; do printf 'sample\top.map\t%s\t-\t-\t0\n' $v; done
+		printf 'series\top.empty\top\tns\t5\t0\n'
+		for v in 1 2 3 4 5; do printf 'sample\top.empty\t%s\t-\t-\t0\n' "$2"; done
+		printf 'end\t14\n'
+	} >"$1"
+}
+mk_sbr "$work/e1.sbr" 10
+mk_sbr "$work/e2.sbr" 100
+check "compare: the geomean leaves out op.empty, the timing-overhead probe" \
+	eval 'run 0 compare -f json "$work/e1.sbr" "$work/e2.sbr" && out_has "\"geomean_ratio\": 1,"'
 check "compare --fail-on: significant 20% regression exits 3" \
 	eval 'run 3 compare --fail-on "op.*:10" "$work/a.sbr" "$work/c.sbr" && err_has "slower"'
 check "compare --fail-on: threshold above the regression exits 0" \

@@ -10,7 +10,7 @@ fi
 n=0
 fail=0
 for f in bench/*.[ch] bpf/*.[ch] include/uapi/*.h include/smmubench/*.h \
-	cli/*.c analysis/*.[ch] tests/host/*.c tests/guest/*.c \
+	cli/*.[ch] analysis/*.[ch] tests/host/*.c tests/guest/*.c \
 	kernel/patches/*/*.patch kernel/placements/*/*.patch; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))

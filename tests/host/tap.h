@@ -7,10 +7,12 @@
 #ifndef SMMUBENCH_TESTS_TAP_H
 #define SMMUBENCH_TESTS_TAP_H
 
+#include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int tap_n, tap_failed;
 static char *tap_buf;
@@ -42,6 +44,26 @@ tap_ok(int cond, const char *fmt, ...)
 		tap_ok(fabs(g_ - w_) <= (tol),				\
 		       "%s (got %.10g, want %.10g)", what, g_, w_);	\
 	} while (0)
+
+/*
+ * The repository's top folder: "." when run from there (tests/run), else
+ * found from this binary, build/host/tests/NAME.
+ */
+static inline const char *tap_top(void)
+{
+	static char dir[1024];
+	char exe[1000];
+	ssize_t n;
+
+	if (!access("tests/host", R_OK))
+		return ".";
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return ".";
+	exe[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s/../../..", dirname(exe));
+	return dir;
+}
 
 /* Removes a test's scratch folder (made with mkdtemp()) and all in it. */
 static inline void tap_rm_tmpdir(const char *dir)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../bench/model/sbmodel.h"
+#include "bench/model/sbmodel.h"
 #include "smmubench/stats.h"
 #include "tap.h"
 

@@ -16,7 +16,7 @@
 
 #include <linux/perf_event.h>
 
-#include "../../cli/perf_counters.h"
+#include "cli/perf_counters.h"
 #include "smmubench/report.h"
 #include "smmubench/results.h"
 #include "tap.h"

@@ -21,21 +21,12 @@
 
 static char tmpdir[] = "/tmp/sb-test-results.XXXXXX";
 
-/* tests/data from the repository root, or relative to this binary. */
+/* tests/data of the repository. */
 static const char *data_dir(void)
 {
-	static char dir[1024];
-	char exe[1000];
-	ssize_t n;
+	static char dir[1100];
 
-	if (!access("tests/data/bad", R_OK))
-		return "tests/data";
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return "tests/data";
-	exe[n] = '\0';
-	/* build/host/tests/test_results -> tests/data */
-	snprintf(dir, sizeof(dir), "%s/../../../tests/data", dirname(exe));
+	snprintf(dir, sizeof(dir), "%s/tests/data", tap_top());
 	return dir;
 }
 

@@ -121,29 +121,46 @@ static error_t import_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* Field @col (0-based) of a CSV line, quotes stripped, in place. */
+/*
+ * Field @col (0-based) of a CSV line, unquoted in place (RFC 4180: a field
+ * in double quotes may hold commas, and "" stands for a quote); blanks
+ * around a field are dropped. NULL if the line has fewer fields, or a
+ * quote that does not close or is followed by more than blanks.
+ */
 static char *csv_field(char *line, long col)
 {
-	char *f = line, *end;
+	char *p = line, *f, *out;
 	long i;
 
-	for (i = 0; i < col; i++) {
-		f = strchr(f, ',');
-		if (!f)
+	for (i = 0;; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		f = out = p;
+		if (*p == '"') {
+			for (p++; *p != '"' || p[1] == '"'; p++) {
+				if (!*p)
+					return NULL;
+				if (*p == '"')	/* "" */
+					p++;
+				*out++ = *p;
+			}
+			for (p++; *p == ' ' || *p == '\t'; p++)
+				;
+			if (*p && *p != ',')
+				return NULL;
+		} else {
+			p += strcspn(p, ",");
+			for (out = p; out > f && isspace((unsigned char)out[-1]);)
+				out--;
+		}
+		if (i == col) {
+			*out = '\0';
+			return f;
+		}
+		if (*p != ',')
 			return NULL;
-		f++;
+		p++;
 	}
-	end = f + strcspn(f, ",");
-	*end = '\0';
-	while (isspace((unsigned char)*f))
-		f++;
-	for (end = f + strlen(f); end > f && isspace((unsigned char)end[-1]);)
-		*--end = '\0';
-	if (*f == '"' && end - f >= 2 && end[-1] == '"') {
-		end[-1] = '\0';
-		f++;
-	}
-	return f;
 }
 
 struct reader {
@@ -162,7 +179,7 @@ static int resolve_column(struct reader *rd, char *line)
 	long i;
 
 	rd->header_done = true;
-	if (!sb_parse_u64(rd->env->column, &n)) {
+	if (!sb_parse_u64(rd->env->column, 0, &n)) {
 		if (n < 1 || n > 100000) {
 			fprintf(stderr, "smmubench import: --column %s: columns count from 1\n",
 				rd->env->column);

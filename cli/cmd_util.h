@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the analysis subcommands (not a public API). */
-#ifndef SMMUBENCH_ANALYSIS_CMD_UTIL_H
-#define SMMUBENCH_ANALYSIS_CMD_UTIL_H
+/* Helpers shared by the subcommands' front ends (not a public API). */
+#ifndef SMMUBENCH_CLI_CMD_UTIL_H
+#define SMMUBENCH_CLI_CMD_UTIL_H
 
 #include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "smmubench/num.h"
 
 /* Exit codes of every subcommand. */
 #define SB_EXIT_OK 0
@@ -20,14 +22,10 @@
 int sb_argp_parse(const struct argp *argp, int argc, char **argv,
 		  const char *name, void *input);
 
-/* Whole-string, finite, no trailing junk; 0 or -EINVAL / -ERANGE. */
-int sb_parse_double(const char *s, double *out);
-int sb_parse_u64(const char *s, uint64_t *out);
-
 /*
  * The first line of a small sysfs or procfs file at @path, without its
  * newline; 0, or -errno (-ENODATA for an empty file).
  */
 int sb_read_line(const char *path, char *buf, size_t len);
 
-#endif /* SMMUBENCH_ANALYSIS_CMD_UTIL_H */
+#endif /* SMMUBENCH_CLI_CMD_UTIL_H */

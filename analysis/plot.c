@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmubench plot: gnuplot figures from results files. For every series it
- * writes the data it plots as .dat files under DIR/data, a gnuplot script
- * next to each image, and runs gnuplot on it, so a figure can be redrawn
- * or restyled from DIR alone.
+ * The plot engine (smmubench/plot.h): gnuplot figures from results files.
+ * For every series it writes the data it plots as .dat files under
+ * DIR/data, a gnuplot script next to each image, and runs gnuplot on it,
+ * so a figure can be redrawn or restyled from DIR alone.
  */
-#include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -17,73 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd_util.h"
-#include "smmubench/cmds.h"
+#include "smmubench/plot.h"
 #include "smmubench/results.h"
 #include "smmubench/stats.h"
 
-#define MAX_RUNS 32
 #define CDF_POINTS 1000		/* quantiles drawn per CDF line */
 #define HIST_BINS_PER_DECADE 20
-
-struct run {
-	const char *path;
-	struct sb_results *r;
-	char title[176];	/* "label (kernel)", safe in gnuplot strings */
-	bool emulated;		/* meta timing=emulated: relative only */
-};
-
-struct plot_env {
-	const char *dir;
-	struct run runs[MAX_RUNS];
-	size_t nr_runs;
-	const char *png_term;	/* pngcairo, or png (libgd) if missing */
-	unsigned int nr_images;
-};
-
-static const char plot_doc[] =
-"Draw gnuplot figures (PNG and SVG) from results files: a latency CDF per\n"
-"op, function and lock series across runs, histograms on a log axis, and\n"
-"the CMD_SYNC times of all sync series together. Each image has its\n"
-"gnuplot script next to it; the plotted data is in DIR/data.\n"
-"\v"
-"EXAMPLES:\n"
-"    smmubench plot -o figs 6.1.results 6.12.results  # runs overlaid\n"
-"    cd figs && gnuplot cdf-op.attach.gp              # redraw one figure\n";
-
-static const struct argp_option plot_opts[] = {
-	{ "output", 'o', "DIR", 0, "Directory for images, scripts and data (required)", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
-	{},
-};
-
-static error_t plot_parse(int key, char *arg, struct argp_state *state)
-{
-	struct plot_env *env = state->input;
-
-	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
-		break;
-	case 'o':
-		env->dir = arg;
-		break;
-	case ARGP_KEY_ARG:
-		if (env->nr_runs >= MAX_RUNS)
-			argp_error(state, "at most %d files", MAX_RUNS);
-		env->runs[env->nr_runs++].path = arg;
-		break;
-	case ARGP_KEY_END:
-		if (!env->nr_runs)
-			argp_error(state, "missing FILE");
-		if (!env->dir)
-			argp_error(state, "missing -o DIR");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
 
 /* Runs gnuplot with @args in @dir; returns its exit status or -errno. */
 static int run_gnuplot(const char *dir, const char *const *args, bool quiet)
@@ -116,7 +54,7 @@ static int run_gnuplot(const char *dir, const char *const *args, bool quiet)
 }
 
 /* Probes the terminals instead of trusting a version number. */
-static int probe_gnuplot(struct plot_env *env)
+int sb_plot__probe_gnuplot(struct sb_plot *env)
 {
 	static const char *const cairo[] = {
 		"gnuplot", "-e", "set terminal pngcairo", NULL
@@ -157,14 +95,14 @@ static void safe_copy(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
-static int load_runs(struct plot_env *env)
+int sb_plot__load_runs(struct sb_plot *env)
 {
 	char err[512], label[96], kernel[48];
 	size_t i;
 	int ret;
 
 	for (i = 0; i < env->nr_runs; i++) {
-		struct run *run = &env->runs[i];
+		struct sb_plot_run *run = &env->runs[i];
 		const char *l, *k;
 
 		ret = sb_results__read(run->path, &run->r, err, sizeof(err));
@@ -186,7 +124,7 @@ static int load_runs(struct plot_env *env)
 
 /* ---- data files ----------------------------------------------------------- */
 
-static FILE *open_data(const struct plot_env *env, size_t run,
+static FILE *open_data(const struct sb_plot *env, size_t run,
 		       const char *name, const char *what, char *rel,
 		       size_t size)
 {
@@ -243,7 +181,7 @@ struct bins {
 	size_t nr;
 };
 
-static void bins_for(const struct plot_env *env, const char *name,
+static void bins_for(const struct sb_plot *env, const char *name,
 		     struct bins *b)
 {
 	double lo = INFINITY, hi = 0;
@@ -338,7 +276,7 @@ static void plot_lines(FILE *gp, const struct line *l, size_t nr,
 	fputc('\n', gp);
 }
 
-static int write_script(struct plot_env *env, const struct figure *fig,
+static int write_script(struct sb_plot *env, const struct figure *fig,
 			const struct line *lines, size_t nr)
 {
 	char path[4096];
@@ -368,7 +306,7 @@ static int write_script(struct plot_env *env, const struct figure *fig,
 	return 0;
 }
 
-static int draw(struct plot_env *env, const struct figure *fig,
+static int draw(struct sb_plot *env, const struct figure *fig,
 		const struct line *lines, size_t nr)
 {
 	char script[300];
@@ -408,7 +346,7 @@ static const char *what_of(const struct sb_series *s)
 }
 
 /* "a (kernel x) vs b (kernel y)" over the runs in @used. */
-static void runs_title(const struct plot_env *env, const bool *used,
+static void runs_title(const struct sb_plot *env, const bool *used,
 		       char *buf, size_t size)
 {
 	size_t i, n = 0, nr = 0;
@@ -433,12 +371,12 @@ static void runs_title(const struct plot_env *env, const bool *used,
 }
 
 /* One CDF and one histogram of series @name, every run overlaid. */
-static int plot_series(struct plot_env *env, const struct sb_series *decl)
+static int plot_series(struct sb_plot *env, const struct sb_series *decl)
 {
 	struct line *cdf, *hist;
 	char base_c[200], base_h[200], title[512], runs[400], rel[256];
 	struct figure fig = { .xlabel = "ns (log scale)" };
-	bool used[MAX_RUNS] = { false };
+	bool used[SB_PLOT_MAX_RUNS] = { false };
 	struct bins b;
 	size_t i, nr = 0;
 	int ret = -ENOMEM;
@@ -499,7 +437,7 @@ free_lines:
 }
 
 /* All sync series of all runs in one figure: CMD_SYNC time per lock. */
-static int plot_syncs(struct plot_env *env)
+static int plot_syncs(struct sb_plot *env)
 {
 	struct line lines[64];
 	struct figure fig = {
@@ -509,7 +447,7 @@ static int plot_syncs(struct plot_env *env)
 		.style = "lines",
 		.key = "bottom right",
 	};
-	bool used[MAX_RUNS] = { false };
+	bool used[SB_PLOT_MAX_RUNS] = { false };
 	char title[512], runs[400];
 	size_t i, k, nr = 0;
 
@@ -537,7 +475,7 @@ static int plot_syncs(struct plot_env *env)
 	return draw(env, &fig, lines, nr);
 }
 
-static bool seen_before(const struct plot_env *env, size_t run,
+static bool seen_before(const struct sb_plot *env, size_t run,
 			const char *name)
 {
 	size_t i;
@@ -548,7 +486,7 @@ static bool seen_before(const struct plot_env *env, size_t run,
 	return false;
 }
 
-static int plot_all(struct plot_env *env)
+int sb_plot__draw(struct sb_plot *env)
 {
 	char data[4096];
 	size_t i, k;
@@ -579,34 +517,12 @@ static int plot_all(struct plot_env *env)
 	return plot_syncs(env);
 }
 
-int cmd_plot(int argc, char **argv)
+void sb_plot__free(struct sb_plot *env)
 {
-	static const struct argp argp = {
-		.options = plot_opts,
-		.parser = plot_parse,
-		.args_doc = "FILE...",
-		.doc = plot_doc,
-	};
-	struct plot_env env = { 0 };
-	int ret = SB_EXIT_RUNTIME;
 	size_t i;
 
-	if (sb_argp_parse(&argp, argc, argv, "plot", &env))
-		return SB_EXIT_USAGE;
-	if (probe_gnuplot(&env) || load_runs(&env))
-		goto free_runs;
-	if (plot_all(&env))
-		goto free_runs;
-	if (!env.nr_images) {
-		fprintf(stderr, "smmubench plot: no time series with samples to plot\n");
-		goto free_runs;
+	for (i = 0; i < env->nr_runs; i++) {
+		sb_results__free(env->runs[i].r);
+		env->runs[i].r = NULL;
 	}
-	printf("smmubench plot: %u images, scripts and data in %s\n",
-	       env.nr_images, env.dir);
-	ret = SB_EXIT_OK;
-
-free_runs:
-	for (i = 0; i < env.nr_runs; i++)
-		sb_results__free(env.runs[i].r);
-	return ret;
 }

@@ -416,10 +416,14 @@ static double geomean_rows(const struct row *rows, size_t nr)
 
 	if (!x)
 		return NAN;
-	/* Only time series: a geomean across units means nothing. */
+	/*
+	 * Only time series: a geomean across units means nothing. Not
+	 * op.empty either: it is the module's timing-overhead probe, not an
+	 * operation under test.
+	 */
 	for (i = 0; i < nr; i++)
 		if (!strcmp(rows[i].s->unit, "ns") && rows[i].ma > 0 &&
-		    rows[i].mb > 0)
+		    rows[i].mb > 0 && strcmp(rows[i].s->name, "op.empty"))
 			x[k++] = rows[i].mb / rows[i].ma;
 	g = sb_stats__geomean(x, k);
 	free(x);

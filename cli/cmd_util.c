@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Argument parsing shared by report, compare, plot and import. */
-#include <ctype.h>
+/* Argument parsing and small-file reading shared by the subcommands. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd_util.h"
@@ -30,41 +27,6 @@ int sb_argp_parse(const struct argp *argp, int argc, char **argv,
 	err = argp_parse(argp, argc, argv, 0, NULL, input);
 	argv[0] = argv0;
 	return err;
-}
-
-int sb_parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (!*s || isspace((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end || end == s)
-		return -EINVAL;
-	if (errno == ERANGE || !isfinite(v))
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-int sb_parse_u64(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	/* strtoull accepts "-1" and leading blanks; we do not. */
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE)
-		return -ERANGE;
-	*out = v;
-	return 0;
 }
 
 int sb_read_line(const char *path, char *buf, size_t len)
