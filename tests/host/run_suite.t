@@ -25,14 +25,14 @@ done
 status=$?
 check "--no-run: exit 0" [ "$status" = 0 ]
 check "--no-run: a report beside every results file" \
-	eval 'for f in "$run"/*/*.results.gz; do [ -s "${f%.results.gz}.report.txt" ] || exit 1; done'
+	eval '(for f in "$run"/*/*.results.gz; do [ -s "${f%.results.gz}.report.txt" ] || exit 1; done)'
 check "--no-run: the comparisons and the plots" \
 	eval '[ -s "$run/compare-6.1-vs-6.12.txt" ] && [ -s "$run/compare-6.1-sva-vs-6.12-sva.txt" ] && ls "$run"/plots/cdf-op.attach.png >/dev/null'
 check "the summary is the last thing printed, and fits a screen" \
 	eval 'lines=$(wc -l <"$run/summary.txt") && [ "$lines" -le 50 ] &&
 	 tail -n "$lines" "$work/stdout" | cmp -s - "$run/summary.txt"'
 check "the summary names each kernel and what ran on it" \
-	eval 'for k in 6.1 6.12 6.1-sva 6.12-sva; do grep -qE "^  $k \\([^)]+\\): .*(attach-1t|bind-1p)" "$run/summary.txt" || exit 1; done'
+	eval '(for k in 6.1 6.12 6.1-sva 6.12-sva; do grep -qE "^  $k \\([^)]+\\): .*(attach-1t|bind-1p)" "$run/summary.txt" || exit 1; done)'
 # counts per attach+detach: the traced run's own counter over its ops.
 sync61=$("$sb" report -f csv "$run/6.1/trace-attach-1t.results.gz" | sed -n 's/^# counter cmd.CMD_SYNC=//p')
 ops61=$("$sb" report -f csv "$run/6.1/trace-attach-1t.results.gz" | sed -n 's/^# param command=.*--iterations \([0-9]*\).*/\1/p')

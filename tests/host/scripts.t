@@ -38,7 +38,7 @@ check "build-variant without a patch: usage, exit 2" \
 check "testbed --icount 11: refused, names the value" \
 	eval 'script 2 testbed --icount 11 -- true && err_has "--icount '"'11'"'"'
 check "the placement patch applies to linux-source-6.1 after the flavour's own" \
-	eval 'd=$(readlink -f "$top/build/src/6.1") && [ -f "$d/Makefile" ] && cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/smmu" && mkdir -p "$work/t/drivers/iommu/arm" "$work/t/drivers/iommu" && cp "$d/drivers/iommu/Kconfig" "$work/t/drivers/iommu/" && mv "$work/smmu" "$work/t/drivers/iommu/arm/arm-smmu-v3" && for p in "$top"/kernel/patches/6.1/*.patch "$top"/kernel/placements/6.1/*.patch; do patch -d "$work/t" -p1 -s --dry-run <"$p" >/dev/null && patch -d "$work/t" -p1 -s <"$p" >/dev/null || exit 1; done'
+	eval '(d=$(readlink -f "$top/build/src/6.1") && [ -f "$d/Makefile" ] && cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/smmu" && mkdir -p "$work/t/drivers/iommu/arm" "$work/t/drivers/iommu" && cp "$d/drivers/iommu/Kconfig" "$work/t/drivers/iommu/" && mv "$work/smmu" "$work/t/drivers/iommu/arm/arm-smmu-v3" && for p in "$top"/kernel/patches/6.1/*.patch "$top"/kernel/placements/6.1/*.patch; do patch -d "$work/t" -p1 -s --dry-run <"$p" >/dev/null && patch -d "$work/t" -p1 -s <"$p" >/dev/null || exit 1; done)'
 
 # applies612 PATCH: the 6.12 flavour's own patches, then PATCH, apply to
 # linux-source-6.12's arm-smmu-v3 driver and Kconfig. The placement
