@@ -37,7 +37,7 @@ TOP := $(CURDIR)
 B := build
 # Debian's kernels come from scripts/deps, the -sva ones from
 # scripts/build-kernel; the module is built for every one that is set up.
-DEB_KERNELS := 6.1 6.12
+DEB_KERNELS := 6.1 6.12 7.x
 SVA_KERNELS := 6.1-sva 6.12-sva
 KERNELS ?= $(sort $(patsubst $(B)/kernels/%/headers/Makefile,%,$(wildcard $(B)/kernels/*/headers/Makefile)))
 CROSS_COMPILE ?= aarch64-linux-gnu-

@@ -16,6 +16,7 @@
 #include <linux/wait.h>
 
 #include "uapi/smmubench.h"
+#include "smmubench_compat.h"
 
 /*
  * The clock of every timed op: CLOCK_MONOTONIC, as bpf_ktime_get_ns() reads
@@ -108,12 +109,9 @@ int sb_check_device(struct sb_dev *sbd, char *reason);
 int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid,
 		   char *reason);
 u32 sb_kernel_flags(void);
-u32 sb_max_pasids(struct device *dev);
 struct iommu_domain *sb_domain_alloc(struct device *dev);
 void sb_domain_free(struct iommu_domain *domain);
 extern atomic64_t sb_live_domains;
-int sb_map(struct iommu_domain *domain, unsigned long iova, phys_addr_t paddr,
-	   size_t size);
 void sb_clock(u32 *hz, u64 *resolution_ns, u64 *step_ns);
 
 /* smmubench_run.c */

@@ -84,10 +84,8 @@ static void sb_remove(struct device *dev)
 	mutex_lock(&sb_lock);
 	list_del(&sbd->node);
 	mutex_unlock(&sb_lock);
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
 	if (sbd->sva_enabled)
-		iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_SVA);
-#endif
+		sb_sva_feature(dev, false);
 	dev_info(dev, "released\n");
 	kfree(sbd);
 }
@@ -115,18 +113,11 @@ static int sb_plat_probe(struct platform_device *pdev)
 	return sb_probe(&pdev->dev);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-static void sb_plat_remove(struct platform_device *pdev)
+static SB_PLAT_REMOVE_RET sb_plat_remove(struct platform_device *pdev)
 {
 	sb_remove(&pdev->dev);
+	return SB_PLAT_REMOVED;
 }
-#else
-static int sb_plat_remove(struct platform_device *pdev)
-{
-	sb_remove(&pdev->dev);
-	return 0;
-}
-#endif
 
 static struct platform_driver sb_plat_driver = {
 	.driver = { .name = "smmubench" },

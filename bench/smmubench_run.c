@@ -182,28 +182,20 @@ static int sb_map_iteration(struct sb_thread *t)
 
 static int sb_pasid_iteration(struct sb_thread *t)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	struct device *dev = t->devs[0]->dev;
 	u32 pasid = t->run->p->pasid + t->idx;
 	int ret;
 	u64 t0;
 
 	t0 = sb_now();
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-	ret = iommu_attach_device_pasid(t->domain, dev, pasid, NULL);
-#else
-	ret = iommu_attach_device_pasid(t->domain, dev, pasid);
-#endif
+	ret = sb_attach_device_pasid(t->domain, dev, pasid);
 	if (ret)
 		return ret;
 	sb_record(t, SMMUBENCH_OP_PASID_ATTACH, t0, sb_now());
 	t0 = sb_now();
-	iommu_detach_device_pasid(t->domain, dev, pasid);
+	sb_detach_device_pasid(t->domain, dev, pasid);
 	sb_record(t, SMMUBENCH_OP_PASID_DETACH, t0, sb_now());
 	return 0;
-#else
-	return -EOPNOTSUPP;
-#endif
 }
 
 static int sb_thread_fn(void *data)
@@ -864,12 +856,6 @@ free_p:
 
 /* ---- BIND ---------------------------------------------------------- */
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-#define sb_sva_bind(dev, mm)	iommu_sva_bind_device(dev, mm, NULL)
-#else
-#define sb_sva_bind(dev, mm)	iommu_sva_bind_device(dev, mm)
-#endif
-
 static int sb_bind_loop(struct sb_dev *sbd, struct sb_share *share,
 			struct smmubench_bind *b, struct smmubench_sample *s)
 {
@@ -916,16 +902,14 @@ static int sb_bind_loop(struct sb_dev *sbd, struct sb_share *share,
  */
 int sb_sva_get(struct sb_dev *sbd)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
 	int ret;
 
-	if (!sbd->sva_enabled) {
-		ret = iommu_dev_enable_feature(sbd->dev, IOMMU_DEV_FEAT_SVA);
+	if (SB_HAS_SVA_FEATURE && !sbd->sva_enabled) {
+		ret = sb_sva_feature(sbd->dev, true);
 		if (ret)
 			return ret;
 		sbd->sva_enabled = true;
 	}
-#endif
 	sbd->sva_users++;
 	return 0;
 }
@@ -935,11 +919,8 @@ void sb_sva_put(struct sb_dev *sbd)
 {
 	if (WARN_ON_ONCE(!sbd->sva_users) || --sbd->sva_users)
 		return;
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
-	if (sbd->sva_enabled &&
-	    !iommu_dev_disable_feature(sbd->dev, IOMMU_DEV_FEAT_SVA))
+	if (sbd->sva_enabled && !sb_sva_feature(sbd->dev, false))
 		sbd->sva_enabled = false;
-#endif
 }
 
 static int sb_bind_claim(struct smmubench_bind *b, struct sb_dev **out,

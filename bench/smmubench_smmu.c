@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smmubench.ko: what the module knows about a device's SMMU, the up-front
- * checks that turn "cannot run" into a precise reason, and the wrappers
- * over IOMMU API calls whose shape changed between kernel versions.
+ * smmubench.ko: what the module knows about a device's SMMU and the
+ * up-front checks that turn "cannot run" into a precise reason. The IOMMU
+ * API's differences between kernel versions are in smmubench_compat.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -130,15 +130,6 @@ int sb_check_device(struct sb_dev *sbd, char *reason)
 	return 0;
 }
 
-u32 sb_max_pasids(struct device *dev)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return dev->iommu ? dev->iommu->max_pasids : 0;
-#else
-	return 0;
-#endif
-}
-
 /*
  * PASIDs the SMMU driver supports (1 << its substream bits), which can
  * differ from IDR1 when the driver emulates substreams; 0 if not set.
@@ -171,12 +162,11 @@ int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid, char *reason)
 			sb_reason(reason, "kernel built without CONFIG_ARM_SMMU_V3_SVA");
 			bad = true;
 		}
-		if (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0) &&
-		    !IS_ENABLED(CONFIG_IOMMU_SVA)) {
+		if (SB_HAS_CORE_PASID && !IS_ENABLED(CONFIG_IOMMU_SVA)) {
 			sb_reason(reason, "kernel built without CONFIG_IOMMU_SVA");
 			bad = true;
 		}
-	} else if (LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)) {
+	} else if (!SB_HAS_CORE_PASID) {
 		sb_reason(reason, "kernel has no iommu_attach_device_pasid (before 6.2)");
 		bad = true;
 	}
@@ -194,8 +184,7 @@ int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid, char *reason)
 	 * With emulation the core's count appears once SVA is enabled, which
 	 * bind does and pasid-attach does for it (sb_pasid_setup).
 	 */
-	if (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0) && !max_pasids &&
-	    !emulated) {
+	if (SB_HAS_CORE_PASID && !max_pasids && !emulated) {
 		sb_reason(reason, "IOMMU core gives device %s no PASIDs (max_pasids=0)",
 			  dev_name(sbd->dev));
 		bad = true;
@@ -216,7 +205,7 @@ u32 sb_kernel_flags(void)
 		flags |= SMMUBENCH_KERNEL_ARM_SMMU_V3_SVA;
 	if (IS_ENABLED(CONFIG_IOMMU_SVA))
 		flags |= SMMUBENCH_KERNEL_IOMMU_SVA;
-	if (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+	if (SB_HAS_CORE_PASID)
 		flags |= SMMUBENCH_KERNEL_PASID_ATTACH;
 	return flags;
 }
@@ -227,15 +216,8 @@ atomic64_t sb_live_domains = ATOMIC64_INIT(0);
 /* Returns a paging domain for @dev or an ERR_PTR, on every kernel. */
 struct iommu_domain *sb_domain_alloc(struct device *dev)
 {
-	struct iommu_domain *domain;
+	struct iommu_domain *domain = sb_paging_domain_alloc(dev);
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-	domain = iommu_paging_domain_alloc(dev);
-#else
-	domain = iommu_domain_alloc(dev->bus);
-	if (!domain)
-		domain = ERR_PTR(-ENOMEM);
-#endif
 	if (!IS_ERR(domain))
 		atomic64_inc(&sb_live_domains);
 	return domain;
@@ -245,18 +227,6 @@ void sb_domain_free(struct iommu_domain *domain)
 {
 	iommu_domain_free(domain);
 	WARN_ON_ONCE(atomic64_dec_return(&sb_live_domains) < 0);
-}
-
-int sb_map(struct iommu_domain *domain, unsigned long iova, phys_addr_t paddr,
-	   size_t size)
-{
-	int prot = IOMMU_READ | IOMMU_WRITE;
-
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL);
-#else
-	return iommu_map(domain, iova, paddr, size, prot);
-#endif
 }
 
 /*

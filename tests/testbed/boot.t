@@ -4,7 +4,7 @@
 # loads, claims a device into a translated IOMMU group and unloads cleanly.
 . "$(dirname "$0")/lib.sh"
 
-for k in $(tb_kernels); do
+for k in $(tb_kernels "$TB_DEB_KERNELS"); do
 	start=$(date +%s.%N)
 	tb_guest "$k" -- sh /opt/smmubench/tests/boot.sh
 	secs=$(echo "$(date +%s.%N) - $start" | bc)

@@ -47,6 +47,14 @@ tb_done() {
 	[ "$tb_failed" = 0 ]
 }
 
+# Debian's test bed kernels as shipped (scripts/deps): what the module-level
+# tests cover. Tests of what a kernel needs more for (the tracer: a
+# catalogue of the driver per kernel, so far 6.1 and 6.12) keep tb_kernels'
+# default list.
+TB_DEB_KERNELS="6.1 6.12 7.x"
+
+# tb_kernels [DEFAULT]: the kernels a test runs on, SMMUBENCH_TEST_KERNELS
+# if set, else DEFAULT, else 6.1 and 6.12.
 tb_kernels() {
-	echo "${SMMUBENCH_TEST_KERNELS:-6.1 6.12}"
+	echo "${SMMUBENCH_TEST_KERNELS:-${1:-6.1 6.12}}"
 }

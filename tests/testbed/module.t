@@ -13,7 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The fuzz seed changes per run; it is printed, and SMMUBENCH_FUZZ_SEED
 # replays it.
 seed=${SMMUBENCH_FUZZ_SEED:-$(date +%s)}
-for k in $(tb_kernels); do
+for k in $(tb_kernels "$TB_DEB_KERNELS"); do
 	for f in "$top/build/module/$k/smmubench.ko" "$top/build/arm64/smmubench" \
 		"$top/build/arm64/tests/ioctl_fuzz" "$top/build/arm64/tests/sbinfo"; do
 		[ -e "$f" ] || { tb_result 1 "[$k] $f missing: run make"; continue 2; }
