@@ -34,7 +34,7 @@ printf '\x55\xaa' | dd of="$disk" bs=1 seek=510 conv=notrunc status=none
 mke2fs -q -F -t ext2 -E offset=$((2048 * 512)) "$disk" 4M >/dev/null 2>&1
 tb_result $? "a partitioned disk image with ext2 on the first partition"
 
-for k in ${SMMUBENCH_TEST_KERNELS:-$(tb_kernels) 6.1-sva 6.12-sva}; do
+for k in ${SMMUBENCH_TEST_KERNELS:-$TB_DEB_KERNELS 6.1-sva 6.12-sva}; do
 	for f in "$top/build/module/$k/smmubench.ko" "$top/build/arm64/smmubench"; do
 		[ -e "$f" ] || { tb_result 1 "[$k] $f missing: run make"; continue 2; }
 	done
