@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "smmubench/device.h"
@@ -301,6 +302,39 @@ static void remove_state(const char *name)
 }
 
 /*
+ * " (pid N, M)": the processes whose flock() holds @name's users file, as
+ * /proc/locks lists them (device numbers in hex, the inode in decimal).
+ */
+static void holders(const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX], line[256];
+	unsigned int maj, min;
+	unsigned long ino;
+	size_t off = 0;
+	struct stat st;
+	FILE *f;
+	int pid;
+
+	buf[0] = '\0';
+	if (claim_path(name, "users", path, sizeof(path)) || stat(path, &st))
+		return;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && off + 16 < len) {
+		if (sscanf(line, "%*s FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj,
+			   &min, &ino) != 4 || ino != st.st_ino ||
+		    maj != major(st.st_dev) || min != minor(st.st_dev))
+			continue;
+		off += snprintf(buf + off, len - off, "%s%d",
+				off ? ", " : " (pid ", pid);
+	}
+	fclose(f);
+	if (off)
+		snprintf(buf + off, len - off, ")");
+}
+
+/*
  * Takes this run's hold on the device: exclusive, or shared when @c->shared
  * and only shared holders are there. Sets *@first when no other run holds
  * it. Called with the move lock held, so that the exclusive try and the
@@ -393,8 +427,12 @@ int sb_claim__bind(struct sb_claim *c, char *err, size_t errlen)
 	}
 	ret = hold(c, &first);
 	if (ret) {
-		snprintf(err, errlen, "device %s busy: another smmubench run is using it%s",
-			 c->name, c->shared ? " for a workload that cannot share it" : "");
+		char pids[64];
+
+		holders(c->name, pids, sizeof(pids));
+		snprintf(err, errlen, "device %s busy: another smmubench run is using it%s%s",
+			 c->name, pids,
+			 c->shared ? ", for a workload that cannot share it" : "");
 	} else if (first) {
 		ret = take_first(c, err, errlen);
 	} else if (find_bus(c) || current_driver(c, now, sizeof(now)) ||

@@ -155,6 +155,9 @@ esac
 smmubench run -q -w map -d "$D2" -D 30 -o "$W/k.results" >"$W/log" 2>&1 &
 pid=$!
 wait_busy "$D2"
+smmubench run -q -w attach -d "$D2" -n 5 -o "$W/x.results" >"$W/out" 2>&1
+grep -q "$D2 busy: another smmubench run is using it (pid $pid)" "$W/out"
+ok $? "a second run is refused, naming the run that holds $D2: $(head -n 1 "$W/out")"
 kill -9 $pid
 wait $pid
 is $? 137 "kill -9 ends a run on $D2"
