@@ -337,25 +337,34 @@ static void walk(struct inspect *in, const char *dir, int depth)
 	closedir(d);
 }
 
-/* @dir gets the device's own folder under /sys/devices (PATH_MAX). */
-static int find_device(const char *root, const char *name,
-		       struct sb_devinfo *di, char *dir)
+const char *sb_dev_bus(const char *root, const char *name)
 {
 	static const char *const buses[] = { "pci", "platform" };
 	char path[PATH_MAX];
 	size_t i;
 
 	for (i = 0; i < sizeof(buses) / sizeof(buses[0]); i++) {
-		pathf(path, "%s/sys/bus/%s/devices/%s", root,
-			 buses[i], name);
-		if (access(path, F_OK))
-			continue;
-		if (!realpath(path, dir))
-			return -errno;
-		snprintf(di->bus, sizeof(di->bus), "%s", buses[i]);
-		return 0;
+		pathf(path, "%s/sys/bus/%s/devices/%s", root, buses[i], name);
+		if (!access(path, F_OK))
+			return buses[i];
 	}
-	return -ENODEV;
+	return NULL;
+}
+
+/* @dir gets the device's own folder under /sys/devices (PATH_MAX). */
+static int find_device(const char *root, const char *name,
+		       struct sb_devinfo *di, char *dir)
+{
+	const char *bus = sb_dev_bus(root, name);
+	char path[PATH_MAX];
+
+	if (!bus)
+		return -ENODEV;
+	pathf(path, "%s/sys/bus/%s/devices/%s", root, bus, name);
+	if (!realpath(path, dir))
+		return -errno;
+	snprintf(di->bus, sizeof(di->bus), "%s", bus);
+	return 0;
 }
 
 static void pci_identity(const char *dir, struct sb_devinfo *di)

@@ -69,19 +69,8 @@ static int current_driver(const struct sb_claim *c, char *out, size_t len)
 
 static int find_bus(struct sb_claim *c)
 {
-	static const char *const buses[] = { "pci", "platform" };
-	char path[PATH_MAX];
-	size_t i;
-
-	for (i = 0; i < sizeof(buses) / sizeof(buses[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s", buses[i],
-			 c->name);
-		if (!access(path, F_OK)) {
-			c->bus = buses[i];
-			return 0;
-		}
-	}
-	return -ENODEV;
+	c->bus = sb_dev_bus("", c->name);
+	return c->bus ? 0 : -ENODEV;
 }
 
 static int set_override(const struct sb_claim *c, const char *drv)

@@ -29,4 +29,7 @@ struct sb_devinfo {
  */
 int sb_dev_inspect(const char *root, const char *name, struct sb_devinfo *di);
 
+/* "pci" or "platform", the bus that has @name (under @root), or NULL. */
+const char *sb_dev_bus(const char *root, const char *name);
+
 #endif /* SMMUBENCH_DEVICE_H */
