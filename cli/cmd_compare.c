@@ -16,6 +16,7 @@
 #include "cmd_util.h"
 #include "compare.h"
 #include "smmubench/cmds.h"
+#include "smmubench/fleet.h"
 #include "smmubench/report.h"
 #include "smmubench/results.h"
 #include "smmubench/stats.h"
@@ -25,6 +26,9 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define MAX_FAIL_ON 16
+/* Long options only: -m and -M mean metric and meta in import. */
+#define OPT_FLEET 256
+#define OPT_MIXED 257
 
 struct fail_on {
 	char glob[SB_NAME_MAX + 1];
@@ -40,6 +44,7 @@ struct compare_env {
 	const char *glob;
 	struct fail_on fail[MAX_FAIL_ON];
 	size_t nr_fail;
+	bool fleet, mixed;		/* --fleet, --mixed-fleet */
 };
 
 struct row {
@@ -52,6 +57,8 @@ struct row {
 	bool significant;
 	bool hist;			/* a side has buckets only */
 	bool small;			/* n < MIN_N on a side */
+	bool fleet;			/* n counts machines (fleet.h) */
+	bool few;			/* too few machines to reach alpha */
 };
 
 static const char compare_doc[] =
@@ -60,7 +67,9 @@ static const char compare_doc[] =
 "'~' marks a difference not significant at --alpha. Each argument is one\n"
 "side: a results file, or comma-separated files of repeated runs, whose\n"
 "samples are pooled. The first side is the base; each later side is\n"
-"compared with it.\n"
+"compared with it. With --fleet, each side's files are the machines of a\n"
+"fleet (one kernel, one device type), each machine's median is one\n"
+"observation, and the test compares machines, not ops.\n"
 "\v"
 "EXITS: 0 done, 1 runtime error, 2 usage error, 3 a --fail-on regression.\n"
 "\n"
@@ -70,7 +79,11 @@ static const char compare_doc[] =
 "    smmubench compare -f json a.results b.results      # as JSON\n"
 "    smmubench compare -f markdown a.results b.results  # verdict table\n"
 "    smmubench compare a.results b.results c.results    # b, c vs a\n"
-"    smmubench compare -F 'op.*:5' a.results b.results  # exit 3: >5% slower\n";
+"    smmubench compare -F 'op.*:5' a.results b.results  # exit 3: >5% slower\n"
+"    smmubench compare --fleet m1/a.results,m2/a.results,m3/a.results \\\n"
+"                      m1/b.results,m2/b.results,m3/b.results  # 3 machines\n"
+"    smmubench compare --fleet $(ls a/*.results | paste -sd,) \\\n"
+"                      $(ls b/*.results | paste -sd,)  # fleets a/, b/\n";
 
 static const struct argp_option compare_opts[] = {
 	{ "alpha", 'a', "P", 0, "Significance level (default 0.05)", 0 },
@@ -80,6 +93,10 @@ static const struct argp_option compare_opts[] = {
 	{ "series", 's', "GLOB", 0, "Only series whose name matches GLOB", 0 },
 	{ "fail-on", 'F', "GLOB:PCT", 0,
 	  "Exit 3 if a matching series is significantly slower by more than PCT percent (repeatable)", 0 },
+	{ "fleet", OPT_FLEET, NULL, 0,
+	  "Each side's files are machines of a fleet: one observation (its median) per machine", 0 },
+	{ "mixed-fleet", OPT_MIXED, NULL, 0,
+	  "With --fleet, compare machines that differ in kernel or device type (warned, not refused)", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
@@ -145,6 +162,7 @@ free_side:
 static error_t compare_parse(int key, char *arg, struct argp_state *state)
 {
 	struct compare_env *env = state->input;
+	size_t i;
 
 	switch (key) {
 	case 'h':
@@ -167,6 +185,12 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 	case 's':
 		env->glob = arg;
 		break;
+	case OPT_FLEET:
+		env->fleet = true;
+		break;
+	case OPT_MIXED:
+		env->mixed = true;
+		break;
 	case 'F':
 		if (parse_fail_on(env, arg))
 			argp_error(state, "--fail-on: '%s' is not GLOB:PCT with PCT >= 0 (at most %d)",
@@ -184,6 +208,10 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env->nr_sides < 2)
 			argp_error(state, "need a base and at least one run to compare with it");
+		for (i = 0; env->fleet && i < env->nr_sides; i++)
+			if (env->sides[i]->nr_runs < 2)
+				argp_error(state, "--fleet: '%s' is one machine; a fleet is FILE,FILE[,FILE...], its machines' files separated by commas",
+					   env->sides[i]->spec);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -199,12 +227,13 @@ static const char *meta_or(const struct sb_results *r, const char *key,
 	return v ? v : dflt;
 }
 
-static int side__load(struct side *sd)
+static int side__load(struct side *sd, const struct compare_env *env)
 {
-	char err[512];
+	char err[2 * SB_VALUE_MAX + 512];
 	size_t i;
 	int ret;
 
+	sd->fleet = env->fleet;
 	for (i = 0; i < sd->nr_runs; i++) {
 		ret = sb_results__read(sd->paths[i], &sd->runs[i], err,
 				       sizeof(err));
@@ -212,6 +241,14 @@ static int side__load(struct side *sd)
 			fprintf(stderr, "smmubench compare: %s\n", err);
 			return ret;
 		}
+	}
+	ret = env->fleet && !env->mixed ?
+	      sb_fleet__check((const struct sb_results *const *)sd->runs,
+			      sd->paths, sd->nr_runs, err, sizeof(err)) : 0;
+	if (ret) {
+		fprintf(stderr, "smmubench compare: fleet %s: %s (--mixed-fleet compares them anyway)\n",
+			sd->spec, err);
+		return ret;
 	}
 	snprintf(sd->label, sizeof(sd->label), "%s",
 		 meta_or(sd->runs[0], "label", sd->paths[0]));
@@ -332,6 +369,26 @@ free_values:
 	return err;
 }
 
+/* A row of fleets: n counts machines, medians are the machines' medians. */
+static int fleet_row(const struct side *a, const struct side *b,
+		     const struct sb_series *s, double alpha, struct row *row)
+{
+	struct sb_fleet_cmp c;
+	int err;
+
+	err = sb_fleet__compare((const struct sb_results *const *)a->runs,
+				a->nr_runs,
+				(const struct sb_results *const *)b->runs,
+				b->nr_runs, s->name, &c);
+	*row = (struct row){ .s = s, .na = c.na, .nb = c.nb, .ma = c.ma,
+			     .mb = c.mb, .ci_lo = c.ci_lo, .ci_hi = c.ci_hi,
+			     .mwu = c.mwu, .tested = c.tested,
+			     .significant = c.tested && c.mwu.p < alpha,
+			     .small = !c.tested, .fleet = true,
+			     .few = c.min_p >= alpha };
+	return err;
+}
+
 static bool want(const struct compare_env *env, const char *name)
 {
 	return !env->glob || !fnmatch(env->glob, name, 0);
@@ -386,7 +443,8 @@ static struct row *compute_rows(const struct compare_env *env,
 			name_list__add(&only, s->name);
 			continue;
 		}
-		if (compute_row(a, b, s, env->alpha, &rows[*nr])) {
+		if ((env->fleet ? fleet_row : compute_row)(a, b, s, env->alpha,
+							   &rows[*nr])) {
 			name_list__warn(&only, "");
 			free(rows);
 			return NULL;
@@ -570,7 +628,8 @@ static void warn_all(const struct compare_env *env, FILE *out)
 			runs[k] = sd->runs[k];
 			names[k] = sd->paths[k];
 		}
-		snprintf(scope, sizeof(scope), "runs pooled in %s", sd->spec);
+		snprintf(scope, sizeof(scope), "%s %s", env->fleet ?
+			 "machines of fleet" : "runs pooled in", sd->spec);
 		warn_runs(env, out, &first, scope, runs, names, sd->nr_runs,
 			  false);
 	}
@@ -580,6 +639,14 @@ static void warn_all(const struct compare_env *env, FILE *out)
 	}
 	warn_runs(env, out, &first, "the sides", runs, names, env->nr_sides,
 		  true);
+	/* Text and markdown say it in each comparison's header. */
+	for (i = 1; env->fleet && env->fmt != SB_FORMAT_TEXT &&
+	     i < env->nr_sides; i++)
+		if (sb_fleet__too_few(env->sides[0]->nr_runs,
+				      env->sides[i]->nr_runs, env->alpha,
+				      scope, sizeof(scope)))
+			warn(env, out, &first, "fleet %s against fleet %s: %s",
+			     env->sides[i]->spec, env->sides[0]->spec, scope);
 	if (env->fmt == SB_FORMAT_JSON)
 		fputs(first ? "],\n" : "\n  ],\n", out);
 }
@@ -635,16 +702,34 @@ static void text_row(FILE *out, const struct row *r, int w)
 		(unsigned long long)r->nb, a, b, d, ci, p);
 }
 
-static void text_block(FILE *out, const struct side *a, const struct side *b,
-		       const struct row *rows, size_t nr)
+/*
+ * Ends a header: with fleets, what was compared and, if so, that there
+ * are too few machines for any p below @alpha.
+ */
+static void fleet_lines(FILE *out, const struct side *a, const struct side *b,
+			double alpha, char *buf, size_t size)
 {
+	if (a->fleet)
+		fprintf(out, "%s\n", sb_fleet__describe(a->nr_runs, b->nr_runs,
+							buf, size));
+	if (a->fleet && sb_fleet__too_few(a->nr_runs, b->nr_runs, alpha,
+					  buf, size))
+		fprintf(out, "Note: %s.\n", buf);
+	fputc('\n', out);
+}
+
+static void text_block(FILE *out, const struct side *a, const struct side *b,
+		       const struct row *rows, size_t nr, double alpha)
+{
+	char fl[256];
 	size_t i;
 	double g;
 	int w = 7;
 
-	fprintf(out, "base: %s (%s, kernel %s)\nnew:  %s (%s, kernel %s)\n\n",
+	fprintf(out, "base: %s (%s, kernel %s)\nnew:  %s (%s, kernel %s)\n",
 		a->label, a->spec, meta_or(a->runs[0], "kernel_release", "?"),
 		b->label, b->spec, meta_or(b->runs[0], "kernel_release", "?"));
+	fleet_lines(out, a, b, alpha, fl, sizeof(fl));
 	for (i = 0; i < nr; i++)
 		if ((int)strlen(rows[i].s->name) > w)
 			w = strlen(rows[i].s->name);
@@ -678,6 +763,8 @@ static const char *verdict(const struct row *r)
 		return "too few samples to test";
 	if (!r->tested)
 		return "histogram only, not tested";
+	if (r->few)
+		return "too few machines to test";
 	if (!r->significant)
 		return "no significant difference";
 	/*
@@ -692,15 +779,16 @@ static const char *verdict(const struct row *r)
 }
 
 static void md_block(FILE *out, const struct side *a, const struct side *b,
-		     const struct row *rows, size_t nr)
+		     const struct row *rows, size_t nr, double alpha)
 {
-	char va[32], vb[32], ci[48], p[32];
+	char va[32], vb[32], ci[256], p[32];
 	size_t i;
 	double g;
 
-	fprintf(out, "base: `%s` (kernel %s), new: `%s` (kernel %s)\n\n",
+	fprintf(out, "base: `%s` (kernel %s), new: `%s` (kernel %s)\n",
 		a->label, meta_or(a->runs[0], "kernel_release", "?"), b->label,
 		meta_or(b->runs[0], "kernel_release", "?"));
+	fleet_lines(out, a, b, alpha, ci, sizeof(ci));
 	fputs("| series | n base | n new | base p50 | new p50 | delta | 95% CI of ratio | p | verdict |\n", out);
 	fputs("|---|--:|--:|--:|--:|--:|--:|--:|---|\n", out);
 	for (i = 0; i < nr; i++) {
@@ -729,6 +817,16 @@ static void md_block(FILE *out, const struct side *a, const struct side *b,
 		fputc('\n', out);
 }
 
+/* The test column of CSV and JSON. */
+static const char *test_name(const struct row *r)
+{
+	if (!r->tested)
+		return r->small ? "small_n" : "hist";
+	if (r->fleet)
+		return r->mwu.exact ? "fleet_exact" : "fleet_normal";
+	return r->mwu.exact ? "exact" : "normal";
+}
+
 static void csv_row(FILE *out, const struct side *a, const struct side *b,
 		    const struct row *r)
 {
@@ -738,13 +836,16 @@ static void csv_row(FILE *out, const struct side *a, const struct side *b,
 	fprintf(out, "%llu,%llu,%.17g,%.17g,%.17g,", (unsigned long long)r->na,
 		(unsigned long long)r->nb, r->ma, r->mb,
 		(r->mb / r->ma - 1) * 100);
-	if (r->tested)
+	/* No CI (a zero median, or a fleet too small for one): empty. */
+	if (r->tested && isnan(r->ci_lo))
+		fprintf(out, ",,%.17g,%.17g,%s,%s\n", r->mwu.u, r->mwu.p,
+			test_name(r), r->significant ? "yes" : "no");
+	else if (r->tested)
 		fprintf(out, "%.17g,%.17g,%.17g,%.17g,%s,%s\n",
 			(r->ci_lo - 1) * 100, (r->ci_hi - 1) * 100, r->mwu.u,
-			r->mwu.p, r->mwu.exact ? "exact" : "normal",
-			r->significant ? "yes" : "no");
+			r->mwu.p, test_name(r), r->significant ? "yes" : "no");
 	else
-		fprintf(out, ",,,,%s,\n", r->small ? "small_n" : "hist");
+		fprintf(out, ",,,,%s,\n", test_name(r));
 }
 
 static void json_num(FILE *out, const char *key, double v)
@@ -770,6 +871,10 @@ static void json_block(FILE *out, const struct side *a, const struct side *b,
 	sb_json_str(out, meta_or(a->runs[0], "kernel_release", "?"));
 	fputs(", \"new_kernel\": ", out);
 	sb_json_str(out, meta_or(b->runs[0], "kernel_release", "?"));
+	if (a->fleet)
+		fprintf(out, ", \"fleet\": {\"base_machines\": %zu, \"new_machines\": %zu, \"observation\": \"median per machine\", \"min_p\": %.17g}",
+			a->nr_runs, b->nr_runs,
+			sb_fleet__min_p(a->nr_runs, b->nr_runs));
 	json_num(out, "geomean_ratio", geomean_rows(rows, nr));
 	fputs(", \"rows\": [", out);
 	for (i = 0; i < nr; i++) {
@@ -786,9 +891,7 @@ static void json_block(FILE *out, const struct side *a, const struct side *b,
 		json_num(out, "u", r->tested ? r->mwu.u : NAN);
 		json_num(out, "p", r->tested ? r->mwu.p : NAN);
 		fprintf(out, ", \"test\": \"%s\", \"significant\": %s}",
-			r->tested ? (r->mwu.exact ? "exact" : "normal") :
-			(r->small ? "small_n" : "hist"),
-			r->significant ? "true" : "false");
+			test_name(r), r->significant ? "true" : "false");
 	}
 	fputs("], \"counters\": [", out);
 	compare_each_counter(a, b, compare_json_counter, out);
@@ -827,6 +930,9 @@ static bool check_fail_on(const struct compare_env *env,
 static int compare_all(struct compare_env *env, FILE *out)
 {
 	size_t i, k, nr, matched[MAX_FAIL_ON] = { 0 };
+	const char *fleet_of = env->fleet ? " of the machines' medians" : "";
+	const char *fleet_ci = env->fleet ? ", given with " STR(SB_FLEET_CI_MIN)
+				" machines or more per side" : "";
 	struct name_list small = { 0 };
 	bool failed = false;
 	struct row *rows;
@@ -854,9 +960,9 @@ static int compare_all(struct compare_env *env, FILE *out)
 		name_list__warn(&small, "with fewer than " STR(MIN_N)
 				" samples on a side, no test");
 		if (env->markdown) {
-			md_block(out, a, b, rows, nr);
+			md_block(out, a, b, rows, nr, env->alpha);
 		} else if (env->fmt == SB_FORMAT_TEXT) {
-			text_block(out, a, b, rows, nr);
+			text_block(out, a, b, rows, nr, env->alpha);
 		} else if (env->fmt == SB_FORMAT_CSV) {
 			for (k = 0; k < nr; k++)
 				csv_row(out, a, b, &rows[k]);
@@ -870,11 +976,11 @@ static int compare_all(struct compare_env *env, FILE *out)
 	if (env->fmt == SB_FORMAT_JSON)
 		fputs("\n  ]\n}\n", out);
 	else if (env->markdown)
-		fprintf(out, "p: two-sided Mann-Whitney U; a verdict is stated only when p < %g; CI: bootstrap of the ratio of medians.\n",
-			env->alpha);
+		fprintf(out, "p: two-sided Mann-Whitney U%s; a verdict is stated only when p < %g; CI: bootstrap of the ratio of medians%s.\n",
+			fleet_of, env->alpha, fleet_ci);
 	else if (env->fmt == SB_FORMAT_TEXT)
-		fprintf(out, "p: two-sided Mann-Whitney U (e: exact), ~: p >= %g; CI: bootstrap of the ratio of medians\n",
-			env->alpha);
+		fprintf(out, "p: two-sided Mann-Whitney U%s (e: exact), ~: p >= %g; CI: bootstrap of the ratio of medians%s\n",
+			fleet_of, env->alpha, fleet_ci);
 	for (k = 0; k < env->nr_fail; k++) {
 		if (matched[k])
 			continue;
@@ -901,7 +1007,7 @@ int cmd_compare(int argc, char **argv)
 		goto free_sides;
 	ret = SB_EXIT_RUNTIME;
 	for (i = 0; i < env.nr_sides; i++)
-		if (side__load(env.sides[i]))
+		if (side__load(env.sides[i], &env))
 			goto free_sides;
 	err = compare_all(&env, stdout);
 	if (err < 0) {

@@ -13,7 +13,7 @@
 
 #define MAX_SIDES 64
 
-/* One side of a comparison: one run, or repeated runs pooled. */
+/* One side of a comparison: one run, repeated runs pooled, or a fleet. */
 struct side {
 	const char *spec;	/* the argument: FILE[,FILE...] */
 	char *files;		/* copy of spec, split at commas */
@@ -21,6 +21,7 @@ struct side {
 	const char *paths[MAX_SIDES];
 	size_t nr_runs;
 	char label[SB_VALUE_MAX + 1];
+	bool fleet;		/* a run per machine, not pooled */
 };
 
 /*
