@@ -957,7 +957,9 @@ static int compare_all(struct compare_env *env, FILE *out)
 		for (k = 0; k < nr; k++)
 			if (rows[k].small)
 				name_list__add(&small, rows[k].s->name);
-		name_list__warn(&small, "with fewer than " STR(MIN_N)
+		name_list__warn(&small, env->fleet ?
+				"without a machine that measured them on a side, no test" :
+				"with fewer than " STR(MIN_N)
 				" samples on a side, no test");
 		if (env->markdown) {
 			md_block(out, a, b, rows, nr, env->alpha);
