@@ -24,8 +24,15 @@
  * or "absent" (the source does not). Presence itself is always probed.
  */
 static const struct func_def catalogue[] = {
-	/* slot 0: decoded, always first */
+	/*
+	 * slot 0: decoded, always first. Since 7.2 the issuer is split: the
+	 * wrapper arm_smmu_cmdq_issue_cmdlist() repeats a batch for an
+	 * erratum and is inlined into the driver's own callers, so only
+	 * __arm_smmu_cmdq_issue_cmdlist() sees every command (cmdq_issuer()).
+	 */
 	{ "arm_smmu_cmdq_issue_cmdlist", "cmdq", 0, 0, NULL },
+	{ "__arm_smmu_cmdq_issue_cmdlist", "cmdq", KVER(7, 2), 0,
+	  "arm_smmu_cmdq_issue_cmdlist" },
 	/* CD write */
 	{ "arm_smmu_write_ctx_desc", "cd", 0, KVER(6, 10), NULL },
 	{ "arm_smmu_write_ctx_desc_devices", "cd", 0, 0 + 1, NULL },
@@ -50,6 +57,17 @@ static const struct func_def catalogue[] = {
 	{ "arm_smmu_atc_inv_domain", "inv", 0, KVER(7, 1), NULL },
 	{ "arm_smmu_atc_inv_master", "inv", 0, 0, NULL },
 	{ "arm_smmu_domain_inv_range", "inv", KVER(7, 1), 0, NULL },
+	{ "__arm_smmu_domain_inv_range", "inv", KVER(7, 1), 0,
+	  "arm_smmu_domain_inv_range", true },
+	{ "arm_smmu_domain_inv", "inv", KVER(7, 1), 0,
+	  "arm_smmu_tlb_inv_context", true },
+	/* the invalidation array: rebuilt under arm_smmu_asid_lock on attach */
+	{ "arm_smmu_invs_merge", "inv", KVER(7, 1), 0, "arm_smmu_attach_prepare",
+	  true },
+	{ "arm_smmu_invs_unref", "inv", KVER(7, 1), 0, "arm_smmu_attach_commit",
+	  true },
+	{ "arm_smmu_invs_purge", "inv", KVER(7, 1), 0, "arm_smmu_attach_commit",
+	  true },
 	/* SVA and PASID entry points (need CONFIG_ARM_SMMU_V3_SVA) */
 	{ "iommu_sva_bind_device", "core", 0, 0, NULL },
 	{ "iommu_sva_unbind_device", "core", 0, 0, NULL },
@@ -57,7 +75,12 @@ static const struct func_def catalogue[] = {
 	{ "arm_smmu_sva_unbind", "sva", 0, KVER(6, 6), NULL },
 	{ "arm_smmu_sva_set_dev_pasid", "sva", KVER(6, 6), 0, NULL },
 	{ "arm_smmu_set_pasid", "sva", KVER(6, 10), 0, NULL },
-	{ "arm_smmu_remove_dev_pasid", "sva", KVER(6, 6), 0, NULL },
+	{ "arm_smmu_remove_dev_pasid", "sva", KVER(6, 6), KVER(6, 19), NULL },
+	{ "arm_smmu_blocking_set_dev_pasid", "sva", KVER(6, 19), 0, NULL },
+	/* the mmu notifier's invalidation of an SVA-bound range (munmap) */
+	{ "arm_smmu_mm_invalidate_range", "sva", 0, KVER(6, 6), NULL, true },
+	{ "arm_smmu_mm_arch_invalidate_secondary_tlbs", "sva", KVER(6, 6), 0,
+	  NULL, true },
 	{ "__arm_smmu_sva_bind", "sva", 0, KVER(6, 10),
 	  "arm_smmu_sva_bind,arm_smmu_sva_set_dev_pasid" },
 	{ "arm_smmu_mmu_notifier_get", "sva", 0, KVER(6, 10),
@@ -418,6 +441,19 @@ static const struct func_def *catalogue_find(const char *name)
 	return NULL;
 }
 
+/*
+ * The function every command goes through, once per batch sent to the
+ * queue: the inner issuer where the kernel has one as a function of its
+ * own (BTF), else arm_smmu_cmdq_issue_cmdlist().
+ */
+const char *cmdq_issuer(const struct btf *btf)
+{
+	if (btf && btf__find_by_name_kind(btf, catalogue[1].name,
+					  BTF_KIND_FUNC) > 0)
+		return catalogue[1].name;
+	return catalogue[0].name;
+}
+
 /* Builds the function list: the cmdq first, then the catalogue or -f. */
 int select_funcs(struct tracer *t)
 {
@@ -426,9 +462,9 @@ int select_funcs(struct tracer *t)
 	size_t i;
 	int j, err = 0;
 
-	t->funcs[t->nr_funcs++].def = &catalogue[0];
+	t->funcs[t->nr_funcs++].def = catalogue_find(cmdq_issuer(t->btf));
 	if (!t->o->funcs) {
-		for (i = 1; i < NR_CATALOGUE; i++) {
+		for (i = 2; i < NR_CATALOGUE; i++) {
 			if (!catalogue[i].opt_in)
 				t->funcs[t->nr_funcs++].def = &catalogue[i];
 		}
@@ -501,14 +537,13 @@ int domain_offsets(struct tracer *t)
 	return -ENOENT;
 }
 
-/* arm_smmu_cmdq_issue_cmdlist() gained a cmdq argument in 6.10. */
+/* The command issuer gained a cmdq argument in 6.10. */
 int cmdq_nr_args(const struct btf *btf)
 {
 	const struct btf_type *tp;
 	int id;
 
-	id = btf__find_by_name_kind(btf, "arm_smmu_cmdq_issue_cmdlist",
-				    BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(btf, cmdq_issuer(btf), BTF_KIND_FUNC);
 	if (id < 0)
 		return id;
 	tp = btf__type_by_id(btf, id);

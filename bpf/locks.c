@@ -176,8 +176,8 @@ static void resolve_other_locks(struct tracer *t)
 	}
 	t->lock_traced[SMMUTRACE_LOCK_CMDQ] = true;
 	snprintf(m, len,
-		 "bounded estimate: an inline atomic; a shared hold (one per cmdlist call with CMD_SYNC, spanning the sync wait) lies inside arm_smmu_cmdq_issue_cmdlist entry .. arm_smmu_cmdq_shared_unlock() entry (%s), recorded as that upper bound; exclusive holds (queue full) are not seen",
-		 fentry ? "fentry" : "kprobe");
+		 "bounded estimate: an inline atomic; a shared hold (one per cmdlist call with CMD_SYNC, spanning the sync wait) lies inside %s entry .. arm_smmu_cmdq_shared_unlock() entry (%s), recorded as that upper bound; exclusive holds (queue full) are not seen",
+		 cmdq_issuer(t->btf), fentry ? "fentry" : "kprobe");
 }
 
 void resolve_locks(struct tracer *t)
@@ -209,6 +209,10 @@ void resolve_locks(struct tracer *t)
 		}
 	}
 	resolve_other_locks(t);
+	if (t->v3_dom_id && t->init_off < 0)
+		snprintf(t->lock_method[SMMUTRACE_LOCK_INIT_MUTEX],
+			 sizeof(t->lock_method[0]),
+			 "not traced: struct arm_smmu_domain has no init_mutex (gone since 6.19: domain finalise runs at allocation, before any attach)");
 	if (!t->v3_dom_id) {
 		snprintf(t->lock_method[SMMUTRACE_LOCK_INIT_MUTEX],
 			 sizeof(t->lock_method[0]),

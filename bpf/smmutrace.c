@@ -148,7 +148,7 @@ static int resolve(struct tracer *t)
 	int i, err;
 
 	/* Probe, do not compare versions: fentry must really attach. */
-	t->fentry_err = fentry_try_attach("arm_smmu_cmdq_issue_cmdlist");
+	t->fentry_err = fentry_try_attach(cmdq_issuer(t->btf));
 	t->fentry_ok = !t->fentry_err;
 	if (t->o->probe == PROBE_FENTRY && !t->fentry_ok) {
 		fprintf(stderr, "smmubench trace: --probe fentry: fentry cannot attach on this kernel (%s)\n",
@@ -166,8 +166,8 @@ static int resolve(struct tracer *t)
 	for (i = 0; i < t->nr_funcs; i++)
 		resolve_func(t, &t->funcs[i]);
 	if (t->funcs[0].state != RES_ATTACHED) {
-		fprintf(stderr, "smmubench trace: arm_smmu_cmdq_issue_cmdlist: %s: is arm-smmu-v3 built in?\n",
-			t->funcs[0].note);
+		fprintf(stderr, "smmubench trace: %s: %s: is arm-smmu-v3 built in?\n",
+			t->funcs[0].def->name, t->funcs[0].note);
 		return -ENOENT;
 	}
 	return 0;

@@ -285,20 +285,51 @@ bool ftrace_funcs__has(const char *funcs, const char *sym)
 	return false;
 }
 
-bool kprobe_blacklisted(uint64_t addr)
+/*
+ * The blacklist's ranges, read once: it is asked about every call site,
+ * and a read of the file costs a second on 7.x under emulation.
+ */
+static struct {
+	unsigned long long (*range)[2];
+	size_t nr;
+	bool loaded;
+} blacklist;
+
+static void blacklist_load(void)
 {
-	unsigned long long lo, hi;
+	unsigned long long lo, hi, (*r)[2];
 	char line[512];
-	bool found = false;
+	size_t cap = 0;
 	FILE *f;
 
+	blacklist.loaded = true;
 	f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "0x%llx-0x%llx", &lo, &hi) == 2)
-			found = addr >= lo && addr < hi;
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "0x%llx-0x%llx", &lo, &hi) != 2)
+			continue;
+		if (blacklist.nr == cap) {
+			cap = cap ? 2 * cap : 1024;
+			r = realloc(blacklist.range, cap * sizeof(*r));
+			if (!r)
+				break;
+			blacklist.range = r;
+		}
+		blacklist.range[blacklist.nr][0] = lo;
+		blacklist.range[blacklist.nr++][1] = hi;
 	}
 	fclose(f);
-	return found;
+}
+
+bool kprobe_blacklisted(uint64_t addr)
+{
+	size_t i;
+
+	if (!blacklist.loaded)
+		blacklist_load();
+	for (i = 0; i < blacklist.nr; i++)
+		if (addr >= blacklist.range[i][0] && addr < blacklist.range[i][1])
+			return true;
+	return false;
 }

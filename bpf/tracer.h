@@ -223,6 +223,7 @@ extern const char *const lock_stat_names[SMMUTRACE_MAX_LOCKS];
 
 unsigned int kernel_version(void);
 void v3_span(struct tracer *t);
+const char *cmdq_issuer(const struct btf *btf);
 int select_funcs(struct tracer *t);
 void resolve_func(struct tracer *t, struct func *f);
 bool name_is_exact(const char *sym, const char *name);

@@ -42,17 +42,32 @@ case $k in
 esac
 grep -q "^Probe family: $fam " $out
 ok $? "probe family chosen by probing is $fam"
-grep -qE "^arm_smmu_cmdq_issue_cmdlist +$meth +arm_smmu_cmdq_issue_cmdlist 0x" $out
-ok $? "arm_smmu_cmdq_issue_cmdlist attached with $meth"
+# The issuer every command goes through (docs/tracer.md): since 7.2 the
+# inner one, as the arm_smmu_cmdq_issue_cmdlist() wrapper is inlined into
+# the driver's own callers.
+issuer=arm_smmu_cmdq_issue_cmdlist
+grep -q ' T __arm_smmu_cmdq_issue_cmdlist$' /proc/kallsyms && issuer=__$issuer
+grep -qE "^$issuer +$meth +$issuer 0x" $out
+ok $? "$issuer, the command issuer, attached with $meth"
 # Locks: kprobes on the calls of mutex_lock/mutex_unlock found in the
 # traced functions' code, not hooks on the lock functions (docs/tracer.md,
 # Overhead); spinlocks are inlined on Debian's kernels: nothing to probe.
 grep -qE '^\(mutex probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-9]* unlock sites in .*none on mutex_lock or mutex_unlock$' $out
 ok $? "mutexes: call-site kprobes by default, none on mutex_lock/mutex_unlock"
-grep -q '^init_mutex  *mutex_lock/mutex_unlock call-site kprobes, address = arm_smmu_domain' $out
-ok $? "init_mutex: the lock method names the call-site kprobes"
-grep -q '^(spinlock probes)' $out
-is $? 1 "spinlocks: no probe line (spin_lock_irqsave is inlined)"
+case $k in
+7.*)	# 6.19 removed init_mutex; 7.x is preemptible: spinlocks are functions.
+	grep -q '^init_mutex  *not traced: struct arm_smmu_domain has no init_mutex' $out
+	ok $? "init_mutex: not traced, and says the kernel has none"
+	grep -qE '^\(spinlock probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-9]* unlock sites in .*none on _raw_spin_lock_irqsave or _raw_spin_unlock_irqrestore$' $out
+	ok $? "spinlocks: call-site kprobes (_raw_spin_lock_irqsave is a function here)"
+	;;
+*)
+	grep -q '^init_mutex  *mutex_lock/mutex_unlock call-site kprobes, address = arm_smmu_domain' $out
+	ok $? "init_mutex: the lock method names the call-site kprobes"
+	grep -q '^(spinlock probes)' $out
+	is $? 1 "spinlocks: no probe line (spin_lock_irqsave is inlined)"
+	;;
+esac
 
 # arm_smmu_attach_dev has a v2 and a v3 copy; the tracer must pick one of
 # them by address. Which one is right is shown by the hits in part 2: the
@@ -65,7 +80,14 @@ ok $? "arm_smmu_attach_dev attached by address to one copy (0x$got)"
 other=$(echo "$copies" | grep -vx "${got:-none}" | head -n1)
 grep -qE '^arm_smmu_write_ctx_desc_devices +- +absent on this kernel' $out
 ok $? "a function the kernel lacks is reported absent"
-grep -qE '^arm_smmu_tlb_inv_range_domain +- +inlined: not traceable, nearest traceable caller arm_smmu_' $out
+case $k in
+7.*)	# The full-domain invalidation, a static inline of the header.
+	smmubench trace -l -f arm_smmu_domain_inv >/tmp/l.out 2>&1
+	sed -n 's/^arm_smmu_domain_inv /# &/p' /tmp/l.out
+	grep -qE '^arm_smmu_domain_inv +- +inlined: not traceable, nearest traceable caller arm_smmu_tlb_inv_context' /tmp/l.out
+	;;
+*) grep -qE '^arm_smmu_tlb_inv_range_domain +- +inlined: not traceable, nearest traceable caller arm_smmu_' $out ;;
+esac
 ok $? "an inlined function names its nearest traceable caller"
 case $k in
 6.1) grep -qE '^arm_smmu_write_ctx_desc +kprobe ' $out ;;
@@ -81,7 +103,18 @@ case $k in
 6.1) args='n=%x2:s32 sync=%x3:u8' ;;
 *) args='n=%x3:s32 sync=%x4:u8' ;;
 esac
-echo "p:smmut/cmdlist arm_smmu_cmdq_issue_cmdlist $args" >>$T/kprobe_events &&
+# Since 6.15 a device is attached to its default domain when the SMMU
+# probes it, not when a driver binds: there, a fresh DMA domain comes from
+# the group's type, identity (before the window) back to DMA (inside).
+grp=/sys/kernel/iommu_groups/$(basename "$(readlink /sys/bus/pci/devices/$dev/iommu_group)")/type
+retype=true
+case $k in
+7.*)	echo identity >$grp
+	ok $? "$dev's group set to identity (no fresh-domain attach at bind since 6.15)"
+	retype="echo DMA >$grp"
+	;;
+esac
+echo "p:smmut/cmdlist $issuer $args" >>$T/kprobe_events &&
 	echo "p:smmut/attach 0x$got" >>$T/kprobe_events &&
 	echo "p:smmut/other 0x$other" >>$T/kprobe_events &&
 	echo 1 >$T/events/smmut/enable
@@ -90,7 +123,7 @@ echo >$T/trace
 
 smmubench trace -e -o $res -L arm_smmu_asid_lock,init_mutex,devices_lock,cmdq_lock \
 	-f arm_smmu_attach_dev,arm_smmu_domain_finalise_s1,arm_smmu_install_ste_for_dev,arm_smmu_sync_cd,arm_smmu_write_ctx_desc_devices,arm_smmu_tlb_inv_range_domain \
-	-- sh -c "echo pci-stub >/sys/bus/pci/devices/$dev/driver_override &&
+	-- sh -c "$retype && echo pci-stub >/sys/bus/pci/devices/$dev/driver_override &&
 		  echo $dev >/sys/bus/pci/drivers_probe" >$out 2>&1
 rc=$?
 echo 0 >$T/events/smmut/enable
@@ -160,15 +193,30 @@ case $k in
 	is "$(counter lock.arm_smmu_asid_lock.holds)" 1 "arm_smmu_asid_lock: 1 hold (ASID allocation + SSID 0 CD write)"
 	is "$(counter lock.arm_smmu_asid_lock.sync_calls)" 2 "arm_smmu_asid_lock: the CD write's 2 CMD_SYNCs while held"
 	;;
-*)
+6.12)
 	is "$(counter lock.init_mutex.holds)" 1 "init_mutex: 1 hold"
 	is "$(counter lock.init_mutex.sync_calls)" 0 "init_mutex: no CMD_SYNC while held"
+	;;
+esac
+case $k in
+6.1) ;;
+*)	# 7.x as 6.12: the asid lock in finalise (at allocation), then around
+	# the CD and STE writes; no init_mutex since 6.19.
 	is "$(counter lock.arm_smmu_asid_lock.holds)" 2 "arm_smmu_asid_lock: 2 holds"
 	is "$(counter lock.arm_smmu_asid_lock.sync_calls)" 4 "arm_smmu_asid_lock: 4 CMD_SYNCs while held"
 	;;
 esac
-grep -q '^devices_lock  *not traced: spin_lock_irqsave is inlined.*Bound from the driver source: each hold lies inside one call of arm_smmu_' $out
-ok $? "devices_lock: says why it is not traced, and the bound from the source"
+case $k in
+7.*)	# devices_lock: one hold in arm_smmu_attach_prepare (the master
+	# joins the domain's list), no command under it.
+	is "$(counter lock.devices_lock.holds)" 1 "devices_lock: 1 hold"
+	is "$(counter lock.devices_lock.sync_calls)" 0 "devices_lock: no CMD_SYNC while held"
+	;;
+*)
+	grep -q '^devices_lock  *not traced: spin_lock_irqsave is inlined.*Bound from the driver source: each hold lies inside one call of arm_smmu_' $out
+	ok $? "devices_lock: says why it is not traced, and the bound from the source"
+	;;
+esac
 # The cmdq lock's shared side ends in arm_smmu_cmdq_shared_unlock(): one
 # bounded hold per cmdlist call with a CMD_SYNC (-L cmdq_lock).
 grep -q '^cmdq_lock .* bounded estimate: ' $out
@@ -289,9 +337,24 @@ if [ -f /opt/smmubench/smmubench.ko ] && insmod /opt/smmubench/smmubench.ko; the
 		second=$first
 		;;
 	esac
-	is "$(sed -n 1p /tmp/attach.sig)" "$fresh" "attach: probe of $d3 into a fresh default domain"
-	is "$(sed -n 3p /tmp/attach.sig)" "$first" "attach: first master into the new shared domain"
-	is "$(sed -n 4p /tmp/attach.sig)" "$second" "attach: second master into the same domain"
+	case $k in
+	7.*)	# No attach at probe since 6.15: the calls are the two moves in,
+		# then the two moves back. As on 6.12, plus the invalidation
+		# array's rule: a domain's ASID that no master uses any more is
+		# flushed inside the attach (TLBI_NH_ASID + CMD_SYNC), so the
+		# moves that leave a domain empty carry one more CMD_SYNC.
+		tlbi='|TLBI_NH_ASID +CMD_SYNC'
+		is "$(sed -n 1p /tmp/attach.sig)" "$first$tlbi" "attach: first master into the new shared domain (its default domain left empty)"
+		is "$(sed -n 2p /tmp/attach.sig)" "$second$tlbi" "attach: second master into the same domain (its default domain left empty)"
+		is "$(sed -n 3p /tmp/attach.sig)" "$first" "attach: first master back (the shared domain keeps the second)"
+		is "$(sed -n 4p /tmp/attach.sig)" "$second$tlbi" "attach: second master back (the shared domain left empty)"
+		;;
+	*)
+		is "$(sed -n 1p /tmp/attach.sig)" "$fresh" "attach: probe of $d3 into a fresh default domain"
+		is "$(sed -n 3p /tmp/attach.sig)" "$first" "attach: first master into the new shared domain"
+		is "$(sed -n 4p /tmp/attach.sig)" "$second" "attach: second master into the same domain"
+		;;
+	esac
 	rmmod smmubench
 else
 	echo "# smmubench.ko not usable here: map workload checks skipped"
@@ -311,8 +374,8 @@ case $k in
 *)
 	smmubench trace --probe kprobe -f arm_smmu_sync_cd -d 1 >$out 2>&1
 	ok $? "--probe kprobe on 6.12 runs"
-	grep -qE '^arm_smmu_cmdq_issue_cmdlist +kprobe ' $out
-	ok $? "--probe kprobe: cmdlist attached with kprobe"
+	grep -qE "^$issuer +kprobe " $out
+	ok $? "--probe kprobe: $issuer attached with kprobe"
 	;;
 esac
 
@@ -323,12 +386,24 @@ esac
 # context: ftrace counts them). Traced with -p A and -L init_mutex: A's
 # attach and its init_mutex hold, none of B's maps, no other lock.
 d2=$(echo "$SMMUBENCH_DEVICES" | cut -d, -f2)
+# The lock A's attach takes that no other process does: init_mutex, and
+# devices_lock on 7.x (no init_mutex; spinlocks traced).
+lk=init_mutex
+retype2=true
+case $k in
+7.*)	lk=devices_lock
+	grp2=/sys/kernel/iommu_groups/$(basename "$(readlink /sys/bus/pci/devices/$d2/iommu_group)")/type
+	echo identity >$grp2
+	retype2="echo DMA >$grp2"
+	;;
+esac
 smmubench trace -l -f arm_smmu_map_pages >$out 2>&1
 map=$(sed -n 's/^arm_smmu_map_pages  *kprobe@addr  *arm_smmu_map_pages 0x\([0-9a-f]*\) .*/\1/p' $out)
 echo "p:smmut/map 0x${map:-0}" >>$T/kprobe_events
 ok $? "ftrace kprobe on the v3 arm_smmu_map_pages (0x$map)"
 rm -f /tmp/go
 (while [ ! -e /tmp/go ]; do sleep 0.1; done
+	eval "$retype2"
 	echo pci-stub >/sys/bus/pci/devices/$d2/driver_override
 	echo $d2 >/sys/bus/pci/drivers_probe) &
 a=$!
@@ -337,11 +412,11 @@ a=$!
 b=$!
 echo >$T/trace
 echo 1 >$T/events/smmut/enable
-smmubench trace -p $a -L init_mutex -d 8 -o $res \
+smmubench trace -p $a -L $lk -d 8 -o $res \
 	-f arm_smmu_attach_dev,arm_smmu_domain_finalise_s1,arm_smmu_map_pages >$out 2>&1 &
 tr=$!
 i=0
-while ! grep -q '^Tracing' $out && [ $i -lt 300 ]; do
+while ! grep -q '^Tracing' $out && [ $i -lt 3000 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -350,7 +425,7 @@ wait $a $b
 wait $tr
 rc=$?
 echo 0 >$T/events/smmut/enable
-is "$rc" 0 "trace -p A -L init_mutex -d 8 exits 0"
+is "$rc" 0 "trace -p A -L $lk -d 8 exits 0"
 sed 's/^/# /' $out
 ft_map=$(grep -c ' map:' $T/trace)
 echo "# B's 9p read: $ft_map arm_smmu_map_pages calls (ftrace)"
@@ -365,8 +440,8 @@ is "$(counter inside.arm_smmu_attach_dev.calls)" 5 "-p A: A's attach, exactly it
 is "$(counter inside.arm_smmu_attach_dev.CMD_SYNC)" 4 "-p A: A's attach, its 4 CMD_SYNC"
 is "$(counter inside.arm_smmu_attach_dev.CFGI_STE)" 2 "-p A: A's attach, its 2 CFGI_STE"
 is "$(counter inside.arm_smmu_attach_dev.PREFETCH_CFG)" 1 "-p A: A's attach, its PREFETCH_CFG"
-is "$(counter lock.init_mutex.holds)" 1 "-L init_mutex: its hold in A's attach"
-is "$(counter lock.arm_smmu_asid_lock.holds)" unsupported "-L init_mutex: arm_smmu_asid_lock not traced"
+is "$(counter lock.$lk.holds)" 1 "-L $lk: its hold in A's attach"
+is "$(counter lock.arm_smmu_asid_lock.holds)" unsupported "-L $lk: arm_smmu_asid_lock not traced"
 grep -q '^meta	lock.arm_smmu_asid_lock.method	not traced: not selected by --lock$' $res
 ok $? "-L: the results say why arm_smmu_asid_lock is not traced"
 echo "$d2" >/sys/bus/pci/drivers/pci-stub/unbind

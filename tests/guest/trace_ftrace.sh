@@ -39,8 +39,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-funcs="arm_smmu_cmdq_issue_cmdlist arm_smmu_install_ste_for_dev"
-echo arm_smmu_cmdq_issue_cmdlist >$T/set_ftrace_filter &&
+# The command issuer: the inner one where the kernel has it (docs/tracer.md).
+issuer=arm_smmu_cmdq_issue_cmdlist
+grep -q ' T __arm_smmu_cmdq_issue_cmdlist$' /proc/kallsyms && issuer=__$issuer
+funcs="$issuer arm_smmu_install_ste_for_dev"
+echo $issuer >$T/set_ftrace_filter &&
 	echo arm_smmu_install_ste_for_dev >>$T/set_ftrace_filter &&
 	echo function_graph >$T/current_tracer &&
 	echo 1 >$T/options/funcgraph-tail &&

@@ -48,9 +48,8 @@ tb_done() {
 }
 
 # Debian's test bed kernels as shipped (scripts/deps): what the module-level
-# tests cover. Tests of what a kernel needs more for (the tracer: a
-# catalogue of the driver per kernel, so far 6.1 and 6.12) keep tb_kernels'
-# default list.
+# tests and trace.t cover. Tests that need more of a kernel than Debian's
+# build (SVA, lock_stat) name their -sva kernels.
 TB_DEB_KERNELS="6.1 6.12 7.x"
 
 # tb_kernels [DEFAULT]: the kernels a test runs on, SMMUBENCH_TEST_KERNELS

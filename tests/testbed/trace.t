@@ -10,7 +10,7 @@
 # counts.
 . "$(dirname "$0")/lib.sh"
 
-for k in $(tb_kernels); do
+for k in $(tb_kernels "6.1 6.12 7.x"); do
 	# pci-stub binds a test device, which attaches it to a fresh DMA
 	# domain. The kernel's own module lives outside the shared folder
 	# (and is xz-compressed on 6.12): stage it under build/.
