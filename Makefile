@@ -38,7 +38,7 @@ B := build
 # Debian's kernels come from scripts/deps, the -sva ones from
 # scripts/build-kernel; the module is built for every one that is set up.
 DEB_KERNELS := 6.1 6.12 7.x
-SVA_KERNELS := 6.1-sva 6.12-sva
+SVA_KERNELS := 6.1-sva 6.12-sva 7.x-sva
 KERNELS ?= $(sort $(patsubst $(B)/kernels/%/headers/Makefile,%,$(wildcard $(B)/kernels/*/headers/Makefile)))
 CROSS_COMPILE ?= aarch64-linux-gnu-
 SYSROOT := $(B)/arm64-sysroot

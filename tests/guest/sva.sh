@@ -40,8 +40,8 @@ case "$(uname -r)" in
 6.1.*) args='op=+0(%x1):u8 n=%x2:s32 sync=%x3:u8' ;;
 *) args='op=+0(%x2):u8 n=%x3:s32 sync=%x4:u8' ;;
 esac
-echo "p:sbcmd arm_smmu_cmdq_issue_cmdlist $args" >>$T/kprobe_events
-ok $? "kprobe on arm_smmu_cmdq_issue_cmdlist"
+echo "p:sbcmd $(cmdq_issuer) $args" >>$T/kprobe_events
+ok $? "kprobe on $(cmdq_issuer)"
 # Only what happens between a bind's entry and its unbind's return is
 # recorded: the claims of the devices, the shared domain's attach and
 # detach and the module's SVA enable fall outside these windows.
@@ -151,10 +151,15 @@ case "$(uname -r)" in
 *)
 	# The core skips set_dev_pasid for a device without PASIDs and
 	# still returns success: prove that the driver ran for every op.
+	# The detach: remove_dev_pasid until 6.19, then the blocked domain's
+	# set_dev_pasid.
+	detach=arm_smmu_remove_dev_pasid
+	grep -q ' arm_smmu_blocking_set_dev_pasid$' /proc/kallsyms &&
+		detach=arm_smmu_blocking_set_dev_pasid
 	echo "p:sbpa arm_smmu_s1_set_dev_pasid
-p:sbpd arm_smmu_remove_dev_pasid
-p:sbcmd arm_smmu_cmdq_issue_cmdlist $args" >>$T/kprobe_events
-	ok $? "kprobes on arm_smmu_s1_set_dev_pasid, arm_smmu_remove_dev_pasid"
+p:sbpd $detach
+p:sbcmd $(cmdq_issuer) $args" >>$T/kprobe_events
+	ok $? "kprobes on arm_smmu_s1_set_dev_pasid, $detach"
 	echo >$T/trace
 	for e in sbpa sbpd sbcmd; do
 		echo 'comm ~ "smmubench/*"' >$T/events/kprobes/$e/filter
@@ -170,7 +175,7 @@ p:sbcmd arm_smmu_cmdq_issue_cmdlist $args" >>$T/kprobe_events
 		is "$(samples /tmp/pa.results $s)" "$((2 * n))" "pasid-attach: $((2 * n)) $s samples"
 	done
 	is "$(grep -c ' sbpa:' $T/trace)" "$((2 * n))" "arm_smmu_s1_set_dev_pasid ran for every attach"
-	is "$(grep -c ' sbpd:' $T/trace)" "$((2 * n))" "arm_smmu_remove_dev_pasid ran for every detach"
+	is "$(grep -c ' sbpd:' $T/trace)" "$((2 * n))" "$detach ran for every detach"
 	# 6.12: the attach writes the new CD hitlessly (arm_smmu_set_pasid ->
 	# arm_smmu_write_cd_entry: 2 x CFGI_CD + CMD_SYNC; the STE already
 	# holds the CD table of the RID domain, so arm_smmu_update_ste writes

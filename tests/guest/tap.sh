@@ -72,3 +72,14 @@ tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]
 }
+
+# The driver's command issuer, the one function every command goes through
+# (docs/tracer.md): since 7.2 the inner one, as the wrapper
+# arm_smmu_cmdq_issue_cmdlist() is inlined into the driver's own callers.
+cmdq_issuer() {
+	if grep -q ' T __arm_smmu_cmdq_issue_cmdlist$' /proc/kallsyms; then
+		echo __arm_smmu_cmdq_issue_cmdlist
+	else
+		echo arm_smmu_cmdq_issue_cmdlist
+	fi
+}

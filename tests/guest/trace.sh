@@ -42,11 +42,7 @@ case $k in
 esac
 grep -q "^Probe family: $fam " $out
 ok $? "probe family chosen by probing is $fam"
-# The issuer every command goes through (docs/tracer.md): since 7.2 the
-# inner one, as the arm_smmu_cmdq_issue_cmdlist() wrapper is inlined into
-# the driver's own callers.
-issuer=arm_smmu_cmdq_issue_cmdlist
-grep -q ' T __arm_smmu_cmdq_issue_cmdlist$' /proc/kallsyms && issuer=__$issuer
+issuer=$(cmdq_issuer)
 grep -qE "^$issuer +$meth +$issuer 0x" $out
 ok $? "$issuer, the command issuer, attached with $meth"
 # Locks: kprobes on the calls of mutex_lock/mutex_unlock found in the

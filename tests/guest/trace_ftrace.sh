@@ -39,9 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The command issuer: the inner one where the kernel has it (docs/tracer.md).
-issuer=arm_smmu_cmdq_issue_cmdlist
-grep -q ' T __arm_smmu_cmdq_issue_cmdlist$' /proc/kallsyms && issuer=__$issuer
+issuer=$(cmdq_issuer)
 funcs="$issuer arm_smmu_install_ste_for_dev"
 echo $issuer >$T/set_ftrace_filter &&
 	echo arm_smmu_install_ste_for_dev >>$T/set_ftrace_filter &&
