@@ -659,7 +659,7 @@ static int set_params(struct sb_results *r, const struct run_env *env)
 static int set_meta(struct sb_results *r, const struct run_env *env,
 		    const struct smmubench_info *info)
 {
-	char platform[256], feat[256], clock[64];
+	char platform[256], feat[256];
 	const struct smmubench_device_info *di = NULL;
 	bool emulated;
 	uint32_t i;
@@ -678,9 +678,7 @@ static int set_meta(struct sb_results *r, const struct run_env *env,
 					  platform[0] ? platform : "unknown");
 	err = err ?: sb_results__set_meta(r, "timing", "%s",
 					  emulated ? "emulated" : "native");
-	sb_machine_guest_clock(clock, sizeof(clock));
-	if (clock[0])
-		err = err ?: sb_results__set_meta(r, "clock", "%s", clock);
+	err = err ?: sb_machine_testbed_meta(r);
 	if (sb_machine_emulated_ssid_bits())
 		err = err ?: sb_results__set_meta(r, "substreams",
 						  "emulated substreams (%u bits, test-only driver patch)",
