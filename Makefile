@@ -96,7 +96,7 @@ kernels: deps
 	$(Q)for k in $(SVA_KERNELS); do scripts/build-kernel $$k >/dev/null || exit 1; done
 
 # Not part of make check's prerequisites: tests/testbed/latency.t builds it
-# when it runs (about 20 minutes on 2 cores the first time).
+# when it runs (about 6 minutes on 2 idle cores the first time).
 qemu: deps
 	$(Q)scripts/build-qemu
 
