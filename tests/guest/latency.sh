@@ -76,5 +76,17 @@ done
 value arm_smmu_asid_lock.hold_p50 "$(median $ares lock.arm_smmu_asid_lock.hold)"
 value arm_smmu_asid_lock.attach_holds "$(results_counter $ares lock.arm_smmu_asid_lock.in.arm_smmu_attach_dev.holds none)"
 value arm_smmu_asid_lock.attach_sync_calls "$(results_counter $ares lock.arm_smmu_asid_lock.in.arm_smmu_attach_dev.sync_calls none)"
+# --- a thread sweep of map+unmap (run --threads LIST) --------------------
+# One results file per point, each with its threads param and t x n maps.
+smmubench run -w map -d "$SMMUBENCH_DEVICES" -t 1,2,4 -n 50 -q \
+	-o /tmp/lat-sweep.results >$out 2>&1
+is "$?" 0 "run -w map -t 1,2,4 exits 0"
+for t in 1 2 4; do
+	f=/tmp/lat-sweep.t$t.results
+	p=$(awk -F '\t' '$1 == "param" && $2 == "threads" { print $3 }' $f 2>/dev/null)
+	is "$p $(nsamples $f op.map)" "$t $((t * 50))" "sweep point $t: its own file, param threads $t, $((t * 50)) maps"
+	el=$(results_counter $f elapsed_ns)
+	echo "# sweep threads=$t elapsed_ns=$el map+unmap/s per thread=$(awk -v e="$el" 'BEGIN { if (e > 0) printf "%.0f", 50 / (e / 1e9) }') iotlb_sync_p50=$(median $f op.iotlb_sync)"
+done
 dmesg_clean "latency model run"
 tap_done
