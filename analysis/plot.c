@@ -262,6 +262,7 @@ struct figure {
 struct line {
 	char data[256];		/* relative to DIR */
 	char title[256];
+	const char *cols;	/* gnuplot "using" columns; NULL: 1:2 */
 };
 
 static void plot_lines(FILE *gp, const struct line *l, size_t nr,
@@ -271,8 +272,9 @@ static void plot_lines(FILE *gp, const struct line *l, size_t nr,
 
 	fputs("plot ", gp);
 	for (i = 0; i < nr; i++)
-		fprintf(gp, "%s'%s' using 1:2 with %s lw 2 title '%s'",
-			i ? ", \\\n     " : "", l[i].data, style, l[i].title);
+		fprintf(gp, "%s'%s' using %s with %s lw 2 title '%s'",
+			i ? ", \\\n     " : "", l[i].data,
+			l[i].cols ? l[i].cols : "1:2", style, l[i].title);
 	fputc('\n', gp);
 }
 
@@ -439,7 +441,7 @@ free_lines:
 /* All sync series of all runs in one figure: CMD_SYNC time per lock. */
 static int plot_syncs(struct sb_plot *env)
 {
-	struct line lines[64];
+	struct line lines[64] = { 0 };
 	struct figure fig = {
 		.base = "sync",
 		.xlabel = "ns (log scale)",
@@ -475,6 +477,154 @@ static int plot_syncs(struct sb_plot *env)
 	return draw(env, &fig, lines, nr);
 }
 
+/* ---- thread sweeps ------------------------------------------------------- */
+
+/* One run of a sweep: its threads, rate per thread and main op latency. */
+struct sweep_point {
+	size_t run;
+	unsigned long threads;
+	double rate;		/* main ops per second per thread */
+	double p50, p99;	/* ns */
+};
+
+/*
+ * A point if run @i is a `smmubench run` of @workload with a threads
+ * param, an elapsed time and its main op series ("op.<workload>", '-' as
+ * '_'); false if not.
+ */
+static bool sweep_point_of(const struct sb_plot *env, size_t i,
+			   const char *workload, struct sweep_point *pt)
+{
+	const struct sb_results *r = env->runs[i].r;
+	const char *w = sb_results__param(r, "workload");
+	const char *t = sb_results__param(r, "threads");
+	const struct sb_counter *el = sb_results__counter(r, "elapsed_ns");
+	const struct sb_series *s;
+	struct sb_summary sum;
+	char name[64], *end, *c;
+
+	if (!w || strcmp(w, workload) || !t || !el || !el->supported ||
+	    !el->value)
+		return false;
+	pt->threads = strtoul(t, &end, 10);
+	if (*end || !pt->threads)
+		return false;
+	snprintf(name, sizeof(name), "op.%s", workload);
+	for (c = name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	s = sb_results__find_series(r, name);
+	if (!s || sb_series__summarize(s, &sum))
+		return false;
+	pt->run = i;
+	pt->rate = sum.n / (double)pt->threads / (el->value / 1e9);
+	pt->p50 = sum.p50;
+	pt->p99 = sum.p99;
+	return true;
+}
+
+static int by_threads(const void *a, const void *b)
+{
+	const struct sweep_point *x = a, *y = b;
+
+	return (x->threads > y->threads) - (x->threads < y->threads);
+}
+
+/*
+ * Writes the points of the runs titled like run @first (one sweep: same
+ * label and kernel) as data/threads-<workload>-r<first>.dat: threads,
+ * rate per thread, p50, p99. Marks them in @done. Returns the number of
+ * points, or -errno.
+ */
+static int write_sweep(struct sb_plot *env, const char *workload,
+		       size_t first, bool *done, char *rel, size_t size)
+{
+	struct sweep_point pts[SB_PLOT_MAX_RUNS];
+	char path[4096];
+	size_t i, n = 0;
+	FILE *f;
+
+	for (i = first; i < env->nr_runs; i++) {
+		if (done[i] || strcmp(env->runs[i].title, env->runs[first].title) ||
+		    !sweep_point_of(env, i, workload, &pts[n]))
+			continue;
+		done[i] = true;
+		n++;
+	}
+	qsort(pts, n, sizeof(pts[0]), by_threads);
+	snprintf(rel, size, "data/threads-%s-r%zu.dat", workload, first);
+	snprintf(path, sizeof(path), "%s/%s", env->dir, rel);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "smmubench plot: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	fputs("# threads\tops/s per thread\tp50 ns\tp99 ns\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%lu\t%.1f\t%.1f\t%.1f\n", pts[i].threads,
+			pts[i].rate, pts[i].p50, pts[i].p99);
+	return fclose(f) ? -EIO : (int)n;
+}
+
+/*
+ * The contention curve of a thread sweep (`smmubench run --threads
+ * N,N,...`, one file per point): per workload, main ops per second per
+ * thread against threads, and the main op's p50 and p99, one line per
+ * sweep (runs of the same label and kernel); only sweeps of 2 points or
+ * more.
+ */
+static int plot_threads(struct sb_plot *env, const char *workload)
+{
+	struct line rate[SB_PLOT_MAX_RUNS] = { 0 }, lat[2 * SB_PLOT_MAX_RUNS] = { 0 };
+	bool done[SB_PLOT_MAX_RUNS] = { false }, used[SB_PLOT_MAX_RUNS] = { false };
+	char base[96], title[512], runs[400], rel[256];
+	struct figure fig = {
+		.xlabel = "threads (log scale)",
+		.style = "linespoints",
+		.key = "top right",
+	};
+	size_t i, nr = 0;
+	int n, ret;
+
+	for (i = 0; i < env->nr_runs; i++) {
+		if (done[i])
+			continue;
+		n = write_sweep(env, workload, i, done, rel, sizeof(rel));
+		if (n < 0)
+			return n;
+		if (n < 2)
+			continue;
+		used[i] = true;
+		snprintf(rate[nr].data, sizeof(rate[nr].data), "%s", rel);
+		snprintf(rate[nr].title, sizeof(rate[nr].title), "%s",
+			 env->runs[i].title);
+		snprintf(lat[2 * nr].data, sizeof(lat[0].data), "%s", rel);
+		lat[2 * nr].cols = "1:3";
+		snprintf(lat[2 * nr].title, sizeof(lat[0].title), "p50, %s",
+			 env->runs[i].title);
+		snprintf(lat[2 * nr + 1].data, sizeof(lat[0].data), "%s", rel);
+		lat[2 * nr + 1].cols = "1:4";
+		snprintf(lat[2 * nr + 1].title, sizeof(lat[0].title), "p99, %s",
+			 env->runs[i].title);
+		nr++;
+	}
+	runs_title(env, used, runs, sizeof(runs));
+	snprintf(base, sizeof(base), "threads-%s", workload);
+	snprintf(title, sizeof(title), "%s ops per second per thread against threads: %s",
+		 workload, runs);
+	fig.base = base;
+	fig.title = title;
+	fig.ylabel = "ops/s per thread";
+	ret = draw(env, &fig, rate, nr);
+	if (ret)
+		return ret;
+	snprintf(base, sizeof(base), "threads-%s-latency", workload);
+	snprintf(title, sizeof(title), "op.%s p50 and p99 against threads: %s",
+		 workload, runs);
+	fig.ylabel = "ns";
+	return draw(env, &fig, lat, 2 * nr);
+}
+
 static bool seen_before(const struct sb_plot *env, size_t run,
 			const char *name)
 {
@@ -485,6 +635,10 @@ static bool seen_before(const struct sb_plot *env, size_t run,
 			return true;
 	return false;
 }
+
+static const char *const sweep_workloads[] = {
+	"attach", "map", "bind", "pasid-attach",
+};
 
 int sb_plot__draw(struct sb_plot *env)
 {
@@ -514,7 +668,11 @@ int sb_plot__draw(struct sb_plot *env)
 				return ret;
 		}
 	}
-	return plot_syncs(env);
+	ret = plot_syncs(env);
+	for (k = 0; k < sizeof(sweep_workloads) / sizeof(sweep_workloads[0]) &&
+	     !ret; k++)
+		ret = plot_threads(env, sweep_workloads[k]);
+	return ret;
 }
 
 void sb_plot__free(struct sb_plot *env)
