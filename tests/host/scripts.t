@@ -45,6 +45,8 @@ for spec in "" "sync" "sync=-1" "sync=1000001" "sync=1.5" "cfgi=10,cfgi=20" \
 done
 check "testbed --smmu-latency sync=1000001: names the range" \
 	eval 'script 2 testbed --smmu-latency sync=1000001 -- true && err_has "from 0 to 1000000"'
+check "testbed --test-devices 9: refused, exit 2, names the range" \
+	eval 'script 2 testbed --test-devices 9 -- true && err_has "want 1 to 8"'
 check "build-qemu -j 0: refused, exit 2" \
 	eval 'script 2 build-qemu -j 0 && err_has "-j '"'0'"'"'
 check "the placement patch applies to linux-source-6.1 after the flavour's own" \
