@@ -7,6 +7,8 @@
 #                   (on arm64: the native tools only, README "On an Arm server")
 #   make deps       install packages, unpack the test bed kernels (cached)
 #   make kernels    build the source-built test bed kernels (cached)
+#   make qemu       build the test bed's QEMU with the SMMU latency model
+#                   (cached; scripts/testbed --smmu-latency, docs/testbed.md)
 #   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on the test bed kernels,
 #                   into build/run, ending with its summary
@@ -81,7 +83,7 @@ include $(sort $(wildcard */*.mk */*/*.mk))
 all: host $(if $(filter 1,$(NATIVE)),,arm64) modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
-.PHONY: all host arm64 modules deps kernels check run publish-results plots \
+.PHONY: all host arm64 modules deps kernels qemu check run publish-results plots \
 	bench experiments lint clean distclean help
 
 help:
@@ -92,6 +94,11 @@ deps:
 
 kernels: deps
 	$(Q)for k in $(SVA_KERNELS); do scripts/build-kernel $$k >/dev/null || exit 1; done
+
+# Not part of make check's prerequisites: tests/testbed/latency.t builds it
+# when it runs (about 6 minutes on 2 idle cores the first time).
+qemu: deps
+	$(Q)scripts/build-qemu
 
 lint: deps
 	$(Q)scripts/lint

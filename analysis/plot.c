@@ -262,6 +262,7 @@ struct figure {
 struct line {
 	char data[256];		/* relative to DIR */
 	char title[256];
+	char cols[16];		/* gnuplot "using" columns; "": 1:2 */
 };
 
 static void plot_lines(FILE *gp, const struct line *l, size_t nr,
@@ -271,8 +272,9 @@ static void plot_lines(FILE *gp, const struct line *l, size_t nr,
 
 	fputs("plot ", gp);
 	for (i = 0; i < nr; i++)
-		fprintf(gp, "%s'%s' using 1:2 with %s lw 2 title '%s'",
-			i ? ", \\\n     " : "", l[i].data, style, l[i].title);
+		fprintf(gp, "%s'%s' using %s with %s lw 2 title '%s'",
+			i ? ", \\\n     " : "", l[i].data,
+			l[i].cols[0] ? l[i].cols : "1:2", style, l[i].title);
 	fputc('\n', gp);
 }
 
@@ -439,7 +441,7 @@ free_lines:
 /* All sync series of all runs in one figure: CMD_SYNC time per lock. */
 static int plot_syncs(struct sb_plot *env)
 {
-	struct line lines[64];
+	struct line lines[64] = { 0 };
 	struct figure fig = {
 		.base = "sync",
 		.xlabel = "ns (log scale)",
@@ -473,6 +475,188 @@ static int plot_syncs(struct sb_plot *env)
 		 runs);
 	fig.title = title;
 	return draw(env, &fig, lines, nr);
+}
+
+/* ---- thread sweeps ------------------------------------------------------- */
+
+#define SWEEP_OPS 3
+
+/* The op series of each workload's iteration, the first counting them. */
+static const struct {
+	const char *workload;
+	const char *ops[SWEEP_OPS];
+} sweep_ops[] = {
+	{ "attach", { "op.attach", "op.detach" } },
+	{ "map", { "op.map", "op.unmap", "op.iotlb_sync" } },
+	{ "bind", { "op.bind", "op.unbind" } },
+	{ "pasid-attach", { "op.pasid_attach", "op.pasid_detach" } },
+};
+
+/* One run of a sweep: its threads, rate per thread and op latencies. */
+struct sweep_point {
+	size_t run;
+	unsigned long threads;
+	double rate;		/* iterations per second per thread */
+	double p50[SWEEP_OPS], p99[SWEEP_OPS];	/* ns; -1 if no such op */
+};
+
+/*
+ * A point if run @i is a `smmubench run` of workload sweep_ops[@w] with a
+ * threads param, an elapsed time and its first op series; false if not.
+ */
+static bool sweep_point_of(const struct sb_plot *env, size_t i, size_t w,
+			   struct sweep_point *pt)
+{
+	const struct sb_results *r = env->runs[i].r;
+	const char *wl = sb_results__param(r, "workload");
+	const char *t = sb_results__param(r, "threads");
+	const struct sb_counter *el = sb_results__counter(r, "elapsed_ns");
+	const struct sb_series *s;
+	struct sb_summary sum;
+	char *end;
+	size_t k;
+
+	if (!wl || strcmp(wl, sweep_ops[w].workload) || !t || !el ||
+	    !el->supported || !el->value)
+		return false;
+	pt->threads = strtoul(t, &end, 10);
+	if (*end || !pt->threads)
+		return false;
+	for (k = 0; k < SWEEP_OPS; k++)
+		pt->p50[k] = pt->p99[k] = -1;
+	for (k = 0; k < SWEEP_OPS && sweep_ops[w].ops[k]; k++) {
+		s = sb_results__find_series(r, sweep_ops[w].ops[k]);
+		if (!s || sb_series__summarize(s, &sum)) {
+			if (!k)
+				return false;
+			continue;
+		}
+		if (!k)
+			pt->rate = sum.n / (double)pt->threads /
+				   (el->value / 1e9);
+		pt->p50[k] = sum.p50;
+		pt->p99[k] = sum.p99;
+	}
+	pt->run = i;
+	return true;
+}
+
+static int by_threads(const void *a, const void *b)
+{
+	const struct sweep_point *x = a, *y = b;
+
+	return (x->threads > y->threads) - (x->threads < y->threads);
+}
+
+/*
+ * Writes the points of the runs titled like run @first (one sweep: same
+ * label and kernel) as data/threads-<workload>-r<first>.dat: threads,
+ * rate per thread, p50, p99. Marks them in @done. Returns the number of
+ * points, or -errno.
+ */
+static int write_sweep(struct sb_plot *env, size_t w, size_t first,
+		       bool *done, char *rel, size_t size)
+{
+	struct sweep_point pts[SB_PLOT_MAX_RUNS];
+	char path[4096];
+	size_t i, k, n = 0;
+	FILE *f;
+
+	for (i = first; i < env->nr_runs; i++) {
+		if (done[i] || strcmp(env->runs[i].title, env->runs[first].title) ||
+		    !sweep_point_of(env, i, w, &pts[n]))
+			continue;
+		done[i] = true;
+		n++;
+	}
+	qsort(pts, n, sizeof(pts[0]), by_threads);
+	snprintf(rel, size, "data/threads-%s-r%zu.dat", sweep_ops[w].workload,
+		 first);
+	snprintf(path, sizeof(path), "%s/%s", env->dir, rel);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "smmubench plot: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	fputs("# threads\titerations/s per thread", f);
+	for (k = 0; k < SWEEP_OPS && sweep_ops[w].ops[k]; k++)
+		fprintf(f, "\t%s p50 ns\t%s p99 ns", sweep_ops[w].ops[k],
+			sweep_ops[w].ops[k]);
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%lu\t%.1f", pts[i].threads, pts[i].rate);
+		/* gnuplot leaves NaN out: a run without that op */
+		for (k = 0; k < SWEEP_OPS && sweep_ops[w].ops[k]; k++)
+			if (pts[i].p50[k] < 0)
+				fputs("\tNaN\tNaN", f);
+			else
+				fprintf(f, "\t%.1f\t%.1f", pts[i].p50[k],
+					pts[i].p99[k]);
+		fputc('\n', f);
+	}
+	return fclose(f) ? -EIO : (int)n;
+}
+
+/*
+ * The contention curve of a thread sweep (`smmubench run --threads
+ * N,N,...`, one file per point): per workload, iterations per second per
+ * thread against threads, and each op's p50 and p99, one line per sweep
+ * (runs of the same label and kernel); only sweeps of 2 points or more.
+ */
+static int plot_threads(struct sb_plot *env, size_t w)
+{
+	struct line rate[SB_PLOT_MAX_RUNS] = { 0 };
+	struct line lat[2 * SWEEP_OPS * SB_PLOT_MAX_RUNS] = { 0 };
+	bool done[SB_PLOT_MAX_RUNS] = { false }, used[SB_PLOT_MAX_RUNS] = { false };
+	const char *wl = sweep_ops[w].workload, *op;
+	char base[96], title[512], runs[400], rel[200];
+	struct figure fig = {
+		.xlabel = "threads (log scale)",
+		.style = "linespoints",
+		.key = "top right",
+	};
+	size_t i, k, nr = 0, nl = 0;
+	int n, ret;
+
+	for (i = 0; i < env->nr_runs; i++) {
+		if (done[i])
+			continue;
+		n = write_sweep(env, w, i, done, rel, sizeof(rel));
+		if (n < 0)
+			return n;
+		if (n < 2)
+			continue;
+		used[i] = true;
+		snprintf(rate[nr].data, sizeof(rate[nr].data), "%s", rel);
+		snprintf(rate[nr].title, sizeof(rate[nr].title), "%s",
+			 env->runs[i].title);
+		nr++;
+		/* Columns 3 + 2k and 4 + 2k: op k's p50 and p99. */
+		for (k = 0; k < 2 * SWEEP_OPS && (op = sweep_ops[w].ops[k / 2]);
+		     k++, nl++) {
+			snprintf(lat[nl].data, sizeof(lat[nl].data), "%s", rel);
+			snprintf(lat[nl].cols, sizeof(lat[nl].cols), "1:%zu",
+				 3 + k);
+			snprintf(lat[nl].title, sizeof(lat[nl].title),
+				 "%s %s, %s", op, k % 2 ? "p99" : "p50",
+				 env->runs[i].title);
+		}
+	}
+	runs_title(env, used, runs, sizeof(runs));
+	snprintf(base, sizeof(base), "threads-%s", wl);
+	snprintf(title, sizeof(title), "%s: iterations/s per thread: %s",
+		 wl, runs);
+	fig.base = base;
+	fig.title = title;
+	fig.ylabel = "iterations/s per thread";
+	ret = draw(env, &fig, rate, nr);
+	if (ret)
+		return ret;
+	snprintf(base, sizeof(base), "threads-%s-latency", wl);
+	snprintf(title, sizeof(title), "%s: op p50 and p99 against threads: %s",
+		 wl, runs);
+	fig.ylabel = "ns";
+	return draw(env, &fig, lat, nl);
 }
 
 static bool seen_before(const struct sb_plot *env, size_t run,
@@ -514,7 +698,10 @@ int sb_plot__draw(struct sb_plot *env)
 				return ret;
 		}
 	}
-	return plot_syncs(env);
+	ret = plot_syncs(env);
+	for (k = 0; k < sizeof(sweep_ops) / sizeof(sweep_ops[0]) && !ret; k++)
+		ret = plot_threads(env, k);
+	return ret;
 }
 
 void sb_plot__free(struct sb_plot *env)

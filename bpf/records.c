@@ -15,6 +15,7 @@
 
 #include "smmubench/join.h"
 #include "smmubench/results.h"
+#include "cli/run_machine.h"
 #include "tracer.h"
 /* after tracer.h: the skeleton names smmutrace.h's types */
 #include "smmutrace.skel.h"
@@ -153,6 +154,7 @@ static int results_meta(const struct tracer *t, struct sb_results *r)
 
 	err = sb_results__set_host_meta(r);
 	err = err ?: sb_results__set_meta(r, "tool", "smmubench trace");
+	err = err ?: sb_machine_testbed_meta(r);
 	err = err ?: sb_results__set_meta(r, "probe", "%s",
 					  use_fentry(t) ? "fentry" : "kprobe");
 	for (i = 0; o->command && o->command[i] && !err; i++)

@@ -510,7 +510,8 @@ static void warn(const struct compare_env *env, FILE *out, bool *first,
  */
 static const char *const checked_meta[] = {
 	"kernel_release", "machine", "cpu", "platform", "smmu", "smmu_idr0",
-	"smmu_idr1", "smmu_features", "timing", "clock", "emulated",
+	"smmu_idr1", "smmu_features", "timing", "clock", "smmu_latency",
+	"emulated",
 };
 
 typedef const char *(*kv_get)(const struct sb_results *r, const char *key);

@@ -13,11 +13,14 @@
 static const char plot_doc[] =
 "Draw gnuplot figures (PNG and SVG) from results files: a latency CDF per\n"
 "op, function and lock series across runs, histograms on a log axis, and\n"
-"the CMD_SYNC times of all sync series together. Each image has its\n"
-"gnuplot script next to it; the plotted data is in DIR/data.\n"
+"the CMD_SYNC times of all sync series together; for a thread sweep\n"
+"(the files of run --threads N,N,...), ops per second per thread and the\n"
+"main op's p50 and p99 against threads. Each image has its gnuplot script\n"
+"next to it; the plotted data is in DIR/data.\n"
 "\v"
 "EXAMPLES:\n"
 "    smmubench plot -o figs 6.1.results 6.12.results  # runs overlaid\n"
+"    smmubench plot -o figs s.t*.results  # threads-map.png: the sweep's curve\n"
 "    cd figs && gnuplot cdf-op.attach.gp              # redraw one figure\n";
 
 static const struct argp_option plot_opts[] = {

@@ -34,6 +34,8 @@
 #define DEFAULT_ITERATIONS 1000
 #define ERRLEN 512
 
+#define SWEEP_MAX 16
+
 struct run_env {
 	const char *workload_name;
 	uint32_t workload;
@@ -41,6 +43,9 @@ struct run_env {
 	struct sb_claim claims[SMMUBENCH_MAX_DEVICES];
 	uint32_t nr_devices;
 	uint32_t threads, masters, pasid;
+	/* --threads LIST: a sweep, one run (and results file) per point */
+	uint32_t sweep[SWEEP_MAX];
+	uint32_t nr_sweep;
 	uint32_t processes;	/* bind: processes, each with threads */
 	uint64_t iterations;
 	double duration_s;
@@ -129,6 +134,8 @@ static const char run_doc[] =
 "    smmubench run -w map -d 0000:01:00.0 --unbind-driver -n 1000\n"
 "                                  # a spare NIC: taken from its driver for\n"
 "                                  # the run (refused if it is up)\n"
+"    smmubench run -w map -d 0000:00:0a.0,0000:00:0b.0 -t 1,2 -o s.results\n"
+"                                  # a sweep: s.t1.results, s.t2.results\n"
 "    smmubench run --release       # give back devices a killed run left\n"
 "\n"
 "The results file defaults to smmubench-WORKLOAD-YYYYmmdd-HHMMSS.results in\n"
@@ -148,7 +155,8 @@ static const struct argp_option run_opts[] = {
 	{ "workload", 'w', "NAME", 0, "attach, map, bind or pasid-attach", 1 },
 	{ "device", 'd', "DEV[,DEV...]", 0,
 	  "PCI BDF (0000:00:0a.0) or platform device names", 1 },
-	{ "threads", 't', "N", 0, "Threads (default 1)", 1 },
+	{ "threads", 't', "N[,N...]", 0,
+	  "Threads (default 1); a list sweeps: one run and results file (OUT.tN.results) per point", 1 },
 	{ "processes", 'P', "P", 0,
 	  "bind: P processes of --threads threads, each its own mm (default 1)", 1 },
 	{ "iterations", 'n', "N", 0,
@@ -189,6 +197,42 @@ static void parse_num(struct argp_state *state, const char *opt,
 			   opt, arg, min, max);
 	else if (err)
 		argp_error(state, "%s: '%s' is not a number", opt, arg);
+}
+
+/*
+ * --threads N, or a list N,N,... for a sweep: the run is made once per
+ * point, in the order given. env->threads is the largest, for the checks
+ * of what the run needs (devices, binders).
+ */
+static void parse_threads(struct argp_state *state, struct run_env *env,
+			  const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+	uint64_t v;
+	uint32_t i;
+
+	if (strlen(arg) >= sizeof(buf))
+		argp_error(state, "--threads: list too long");
+	snprintf(buf, sizeof(buf), "%s", arg);
+	env->nr_sweep = 0;
+	env->threads = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (env->nr_sweep == SWEEP_MAX)
+			argp_error(state, "--threads: more than %d points", SWEEP_MAX);
+		parse_num(state, "--threads", tok, 1, SMMUBENCH_MAX_THREADS,
+			  false, &v);
+		for (i = 0; i < env->nr_sweep; i++)
+			if (env->sweep[i] == v)
+				argp_error(state, "--threads: %s given twice", tok);
+		env->sweep[env->nr_sweep++] = v;
+		if (v > env->threads)
+			env->threads = v;
+	}
+	/* strtok_r skips empty fields: "1,,2" and "," must not pass. */
+	if (!env->nr_sweep || strstr(arg, ",,") || arg[0] == ',' ||
+	    arg[strlen(arg) - 1] == ',')
+		argp_error(state, "--threads: '%s' is not N or a list N,N,...", arg);
 }
 
 static void parse_cpus(struct argp_state *state, struct run_env *env,
@@ -240,6 +284,8 @@ static void check_env(struct argp_state *state, struct run_env *env)
 		argp_error(state, "give --iterations or --duration, not both");
 	if (!env->has_iterations && !env->has_duration)
 		env->iterations = DEFAULT_ITERATIONS;
+	if (env->nr_sweep > 1 && env->trace)
+		argp_error(state, "--trace traces one run: give --threads one value");
 	if (env->has_masters && env->workload != SMMUBENCH_WL_ATTACH &&
 	    env->workload != SMMUBENCH_WL_BIND)
 		argp_error(state, "--masters applies to the attach and bind workloads only");
@@ -313,9 +359,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		env->device_arg = arg;
 		break;
 	case 't':
-		parse_num(state, "--threads", arg, 1, SMMUBENCH_MAX_THREADS,
-			  false, &v);
-		env->threads = v;
+		parse_threads(state, env, arg);
 		break;
 	case 'P':
 		parse_num(state, "--processes", arg, 1, SMMUBENCH_MAX_THREADS,
@@ -659,7 +703,7 @@ static int set_params(struct sb_results *r, const struct run_env *env)
 static int set_meta(struct sb_results *r, const struct run_env *env,
 		    const struct smmubench_info *info)
 {
-	char platform[256], feat[256], clock[64];
+	char platform[256], feat[256];
 	const struct smmubench_device_info *di = NULL;
 	bool emulated;
 	uint32_t i;
@@ -678,9 +722,7 @@ static int set_meta(struct sb_results *r, const struct run_env *env,
 					  platform[0] ? platform : "unknown");
 	err = err ?: sb_results__set_meta(r, "timing", "%s",
 					  emulated ? "emulated" : "native");
-	sb_machine_guest_clock(clock, sizeof(clock));
-	if (clock[0])
-		err = err ?: sb_results__set_meta(r, "clock", "%s", clock);
+	err = err ?: sb_machine_testbed_meta(r);
 	if (sb_machine_emulated_ssid_bits())
 		err = err ?: sb_results__set_meta(r, "substreams",
 						  "emulated substreams (%u bits, test-only driver patch)",
@@ -1061,6 +1103,32 @@ cleanup:
 	return ret;
 }
 
+/*
+ * A sweep: one run per --threads point, each in its own results file,
+ * OUT with ".tN" before ".results" (param threads says N too). Stops at
+ * the first failure or at Ctrl-C.
+ */
+static int sweep(struct run_env *env, const char *out, char *err,
+		 size_t errlen)
+{
+	size_t len = strlen(out), ext = strlen(".results");
+	char path[600];
+	uint32_t i;
+	int ret = 0;
+
+	if (len > ext && !strcmp(out + len - ext, ".results"))
+		len -= ext;
+	else
+		ext = 0;
+	for (i = 0; i < env->nr_sweep && !ret && !interrupted; i++) {
+		env->threads = env->sweep[i];
+		snprintf(path, sizeof(path), "%.*s.t%u%s", (int)len, out,
+			 env->threads, ext ? ".results" : "");
+		ret = measure(env, path, err, errlen);
+	}
+	return ret;
+}
+
 static int release_left(struct run_env *env)
 {
 	uint32_t i;
@@ -1123,7 +1191,9 @@ int cmd_run(int argc, char **argv)
 	}
 	for (ret = 0; bound < env.nr_devices && !ret; bound++)
 		ret = sb_claim__bind(&env.claims[bound], err, sizeof(err));
-	if (!ret)
+	if (!ret && env.nr_sweep > 1)
+		ret = sweep(&env, out, err, sizeof(err));
+	else if (!ret)
 		ret = measure(&env, out, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "smmubench run: %s\n", err);

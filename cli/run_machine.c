@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a run records of the machine it ran on: the platform, the guest
- * clock of the test bed, the SMMU's ID registers and emulated substreams.
+ * clock and SMMU latency model of the test bed, the SMMU's ID registers
+ * and emulated substreams.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "smmubench/results.h"
 #include "run_machine.h"
 
 /* Up to @size - 1 bytes of @path, NUL-terminated; the length, 0 if none. */
@@ -59,19 +61,50 @@ unsigned int sb_machine_emulated_ssid_bits(void)
 }
 
 /*
- * The guest clock's source when the test bed runs QEMU with -icount
- * (scripts/testbed --icount puts smmubench_timing= on the command line):
- * then guest time counts executed instructions, not host time. "" if not.
+ * The value of the test bed's "smmubench_<@key>=" kernel argument in @buf,
+ * "" if there is none (a value longer than @len is cut short).
  */
-void sb_machine_guest_clock(char *buf, size_t len)
+static void testbed_arg(const char *key, char *buf, size_t len)
 {
-	char cmdline[4096], *p;
+	char cmdline[4096], tag[64];
+	const char *p;
+	size_t n;
 
 	buf[0] = '\0';
+	snprintf(tag, sizeof(tag), "smmubench_%s=", key);
 	read_text("/proc/cmdline", cmdline, sizeof(cmdline));
-	p = strstr(cmdline, "smmubench_timing=");
-	if (p && sscanf(p, "smmubench_timing=%63[^ \n]", buf) != 1)
-		buf[0] = '\0';
+	for (p = strstr(cmdline, tag); p; p = strstr(p + 1, tag))
+		if (p == cmdline || p[-1] == ' ')
+			break;
+	if (!p)
+		return;
+	p += strlen(tag);
+	n = strcspn(p, " \n");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
+/*
+ * What the test bed puts on the guest's command line about the emulation
+ * (scripts/testbed): smmubench_timing= when QEMU runs with -icount (guest
+ * time then counts executed instructions, not host time) becomes meta
+ * "clock", smmubench_smmu_latency= (the SMMU's command latency model)
+ * becomes meta "smmu_latency". Nothing on other machines.
+ */
+int sb_machine_testbed_meta(struct sb_results *r)
+{
+	char buf[256];
+	int err = 0;
+
+	testbed_arg("timing", buf, sizeof(buf));
+	if (buf[0])
+		err = sb_results__set_meta(r, "clock", "%s", buf);
+	testbed_arg("smmu_latency", buf, sizeof(buf));
+	if (buf[0])
+		err = err ?: sb_results__set_meta(r, "smmu_latency", "%s", buf);
+	return err;
 }
 
 /* The SMMU_IDR0/IDR1 fields a reader of results cares about. */

@@ -16,8 +16,13 @@ void sb_machine_platform(char *buf, size_t len, bool *emulated);
  */
 unsigned int sb_machine_emulated_ssid_bits(void);
 
-/* The test bed's guest clock (smmubench_timing=), "" if none. */
-void sb_machine_guest_clock(char *buf, size_t len);
+struct sb_results;
+
+/*
+ * Meta "clock" and "smmu_latency" from the test bed's kernel arguments
+ * (smmubench_timing=, smmubench_smmu_latency=), none elsewhere.
+ */
+int sb_machine_testbed_meta(struct sb_results *r);
 
 /* The SMMU_IDR0/IDR1 fields a reader of results cares about. */
 void sb_machine_decode_idr(uint32_t idr0, uint32_t idr1, char *buf, size_t len);

@@ -43,3 +43,83 @@ results_file() {
 	done
 	return 1
 }
+
+# --- apt with a private configuration ----------------------------------
+# Packages from suites the host does not use (Debian's newer suites, the
+# host's own release's source packages) are queried and downloaded by apt
+# with its own source list, package lists, cache and an empty dpkg status,
+# all under one folder of the cache: the host's apt sources are never
+# changed and nothing is installed through it.
+
+# host_mirror [SUITE]: the URI of the host's apt source that serves SUITE
+# (default: the host's release, e.g. bookworm), from /etc/apt/sources.list
+# and sources.list.d in either format, so that the registry this machine
+# may reach is the one asked.
+host_mirror() {
+	local codename suite uri
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || die "cannot tell this host's Debian release from /etc/os-release"
+	suite=${1:-$codename}
+	uri=$(
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[ -f "$f" ] || continue
+			sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f" |
+				awk -v c="$suite" '$1 == "deb" && $3 == c { print $2 }'
+		done
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
+			# deb822: one stanza per paragraph, "Field: value";
+			# a comment line does not end a stanza.
+			sed -e '/^[[:space:]]*#/d' -e 's/#.*//' "$f" | awk -v c="$suite" '
+				function flush() {
+					if (types ~ /(^| )deb( |$)/ && enabled != "no" &&
+					    (" " suites " ") ~ (" " c " "))
+						print uris
+					types = suites = uris = enabled = ""
+				}
+				/^[ \t]*$/ { flush(); next }
+				tolower($1) == "types:" { $1 = ""; types = $0 }
+				tolower($1) == "suites:" { $1 = ""; suites = $0 }
+				tolower($1) == "uris:" { uris = $2 }
+				tolower($1) == "enabled:" { enabled = tolower($2) }
+				END { flush() }'
+		done | head -n1
+	)
+	[ -n "$uri" ] || die "no apt source of this host serves Debian '$suite'"
+	echo "$uri"
+}
+
+# private_apt DIR apt-get|apt-cache|... ARGS...: the tool with DIR's
+# configuration (sources, lists, cache, status).
+private_apt() {
+	local dir=$1 tool=$2
+	shift 2
+	"$tool" -q -o Dir::Etc::sourcelist="$dir/sources.list" \
+		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$dir/lists" \
+		-o Dir::Cache="$dir/cache" -o Dir::State::status="$dir/status" \
+		-o Dir::Etc::preferences="$dir/preferences" \
+		-o Dir::Etc::preferencesparts="$dir/preferences.d" \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# private_apt_update DIR REFRESH LIST: writes LIST (source lines, one a
+# line) as DIR's source list and fetches its package lists when they are
+# missing, older than a day, the list changed, or REFRESH is 1.
+private_apt_update() {
+	local dir=$1 refresh=$2 list=$3 lock
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" \
+		"$dir/preferences.d"
+	exec {lock}>"$dir/lock"
+	flock "$lock"
+	touch "$dir/status"
+	if [ "$refresh" = 1 ] || [ ! -f "$dir/.updated" ] ||
+		[ "$list" != "$(cat "$dir/sources.list" 2>/dev/null)" ] ||
+		[ -z "$(find "$dir/.updated" -mmin -1440)" ]; then
+		echo "$list" >"$dir/sources.list"
+		log "apt-get update (private configuration in $dir)"
+		private_apt "$dir" apt-get update >/dev/null ||
+			die "apt-get update of $(awk '{ print $(NF - 1) }' "$dir/sources.list" | sort -u | tr '\n' ' ')failed: is Debian's package registry reachable?"
+		touch "$dir/.updated"
+	fi
+	exec {lock}>&-
+}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The plot engine behind `smmubench plot`: a latency CDF per op, function
- * and lock series across runs, histograms on a log axis, and the CMD_SYNC
- * times of all sync series together, as PNG and SVG with their gnuplot
- * scripts and data (analysis/plot.c).
+ * and lock series across runs, histograms on a log axis, the CMD_SYNC
+ * times of all sync series together, and the curve of a thread sweep (ops
+ * per second per thread, p50 and p99 against threads), as PNG and SVG with
+ * their gnuplot scripts and data (analysis/plot.c).
  */
 #ifndef SMMUBENCH_PLOT_H
 #define SMMUBENCH_PLOT_H
@@ -34,7 +35,10 @@ struct sb_plot {
 int sb_plot__probe_gnuplot(struct sb_plot *p);
 /* Reads runs[i].path into runs[i].r and titles the runs. */
 int sb_plot__load_runs(struct sb_plot *p);
-/* Every series of every run (once per name), then the sync figure. */
+/*
+ * Every series of every run (once per name), then the sync figure, then
+ * per workload the curve of each thread sweep among the runs.
+ */
 int sb_plot__draw(struct sb_plot *p);
 void sb_plot__free(struct sb_plot *p);
 

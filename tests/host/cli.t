@@ -131,4 +131,15 @@ check "compare -f markdown: one distribution on both sides reads no significant 
 check "compare -f yaml: exit 2, names the formats" \
 	eval 'run 2 compare -f yaml "$work/a.sbr" "$work/b.sbr" && err_has "not text, csv, json or markdown"'
 
+# run --threads LIST (a sweep): refused before anything is claimed.
+four=0000:00:0a.0,0000:00:0b.0,0000:00:0c.0,0000:00:0d.0
+for bad in "1,,2" "1," ",1" "2,2" "0,1" "1,x"; do
+	check "run --threads '$bad': exit 2, names --threads" \
+		eval 'run 2 run -w map -d $four -t "$bad" -n 1 && err_has "--threads"'
+done
+check "run --threads 1,8 with 4 devices: exit 2, names the devices needed" \
+	eval 'run 2 run -w map -d $four -t 1,8 -n 1 && err_has "8 threads x 1 masters need 8 devices, 4 given"'
+check "run --threads 1,2 --trace: exit 2, one run per trace" \
+	eval 'run 2 run --trace -w map -d $four -t 1,2 -n 1 && err_has "--trace traces one run"'
+
 done_testing

@@ -51,4 +51,40 @@ check "the scripts redraw the figures from the directory alone" \
 check "the extracted data is plain columns gnuplot reads" \
 	eval 'awk -F"\t" "!/^#/ && NF != 2 { bad = 1 } END { exit bad }" "$work/figs/data/r0-op.attach.cdf.dat"'
 
+# A thread sweep (run --threads 1,2,4: one file per point, as run writes
+# them): N threads x 10 ops in ELAPSED ns, so 10 / (ELAPSED / 1e9) ops/s
+# per thread; ops of 100 * N ns, so p50 = p99 = 100 * N.
+sweep_file() {	# sweep_file THREADS ELAPSED_NS
+	{
+		echo "meta	label	sweep"
+		echo "meta	kernel_release	0.0-synthetic"
+		echo "param	workload	map"
+		echo "param	threads	$1"
+		echo "counter	elapsed_ns	$2"
+		echo "series	op.map	op	ns	$(($1 * 10))	0"
+		i=0
+		while [ $i -lt $(($1 * 10)) ]; do
+			echo "sample	op.map	$((100 * $1))	-	-	0"
+			i=$((i + 1))
+		done
+	} >"$work/body"
+	{
+		echo "smmubench-results	1"
+		cat "$work/body"
+		echo "end	$(wc -l <"$work/body")"
+	} >"$work/sweep.t$1.results"
+}
+sweep_file 1 1000000
+sweep_file 2 4000000
+sweep_file 4 4000000
+check "plot a 3-point thread sweep: exit 0" \
+	run 0 plot -o "$work/sw" "$work/sweep.t4.results" "$work/sweep.t1.results" "$work/sweep.t2.results"
+check "threads-map.png: the per-thread rate against threads" png_ok "$work/sw/threads-map.png"
+check "threads-map-latency.png: p50 and p99 against threads" png_ok "$work/sw/threads-map-latency.png"
+check "the sweep's data: threads ascending, iterations/s per thread, p50 and p99 per op (NaN: no unmap, iotlb_sync)" \
+	eval 'printf "1\t10000.0\t100.0\t100.0\tNaN\tNaN\tNaN\tNaN\n2\t2500.0\t200.0\t200.0\tNaN\tNaN\tNaN\tNaN\n4\t2500.0\t400.0\t400.0\tNaN\tNaN\tNaN\tNaN\n" >"$work/want" &&
+		grep -v "^#" "$work/sw/data/threads-map-r0.dat" | cmp -s - "$work/want"'
+check "runs that are no sweep draw no sweep figure" \
+	eval '! [ -e "$work/figs/threads-attach.png" ] && ! [ -e "$work/figs/threads-map.png" ]'
+
 done_testing

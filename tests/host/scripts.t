@@ -14,7 +14,7 @@ script() {
 	[ "$got" = "$want" ] || { echo "# scripts/$name $*: exit $got, want $want"; return 1; }
 }
 
-for s in experiment build-variant build-kernel testbed; do
+for s in experiment build-variant build-kernel build-qemu testbed; do
 	check "$s --help: usage, exit 0" \
 		eval 'script 0 $s --help && out_has "usage: scripts/$s"'
 	check "$s --no-such-flag: exit 1 or 2, names the option" \
@@ -37,6 +37,18 @@ check "build-variant without a patch: usage, exit 2" \
 	eval 'script 2 build-variant 6.1-sva && grep -q "usage:" "$work/err"'
 check "testbed --icount 11: refused, names the value" \
 	eval 'script 2 testbed --icount 11 -- true && err_has "--icount '"'11'"'"'
+# --smmu-latency is checked before QEMU or the kernel is looked for.
+for spec in "" "sync" "sync=-1" "sync=1000001" "sync=1.5" "cfgi=10,cfgi=20" \
+	"nope=1" "sev=2"; do
+	check "testbed --smmu-latency '$spec': refused, exit 2, names the spec" \
+		eval 'script 2 testbed --smmu-latency "$spec" -- true && err_has "--smmu-latency"'
+done
+check "testbed --smmu-latency sync=1000001: names the range" \
+	eval 'script 2 testbed --smmu-latency sync=1000001 -- true && err_has "from 0 to 1000000"'
+check "testbed --test-devices 9: refused, exit 2, names the range" \
+	eval 'script 2 testbed --test-devices 9 -- true && err_has "want 1 to 8"'
+check "build-qemu -j 0: refused, exit 2" \
+	eval 'script 2 build-qemu -j 0 && err_has "-j '"'0'"'"'
 check "the placement patch applies to linux-source-6.1 after the flavour's own" \
 	eval '(d=$(readlink -f "$top/build/src/6.1") && [ -f "$d/Makefile" ] && cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/smmu" && mkdir -p "$work/t/drivers/iommu/arm" "$work/t/drivers/iommu" && cp "$d/drivers/iommu/Kconfig" "$work/t/drivers/iommu/" && mv "$work/smmu" "$work/t/drivers/iommu/arm/arm-smmu-v3" && for p in "$top"/kernel/patches/6.1/*.patch "$top"/kernel/placements/6.1/*.patch; do patch -d "$work/t" -p1 -s --dry-run <"$p" >/dev/null && patch -d "$work/t" -p1 -s <"$p" >/dev/null || exit 1; done)'
 
