@@ -46,9 +46,17 @@ F=iommu_sva_bind_device,iommu_sva_unbind_device,iommu_attach_device_pasid,iommu_
 F=$F,iommu_dev_enable_feature,iommu_dev_disable_feature,iommu_group_for_each_dev
 F=$F,arm_smmu_sva_bind,arm_smmu_sva_unbind,__arm_smmu_sva_bind,arm_smmu_mmu_notifier_get,arm_smmu_mmu_notifier_put
 F=$F,arm_smmu_sva_set_dev_pasid,arm_smmu_set_pasid,arm_smmu_remove_dev_pasid,arm_smmu_remove_master_domain
+F=$F,arm_smmu_blocking_set_dev_pasid
 F=$F,arm_smmu_master_enable_sva,arm_smmu_master_disable_sva,arm_smmu_attach_prepare,arm_smmu_attach_commit
 F=$F,arm_smmu_write_ctx_desc,arm_smmu_sync_cd,arm_smmu_write_cd_entry,arm_smmu_cd_writer_sync_entry
 F=$F,arm_smmu_tlb_inv_asid,arm_smmu_atc_inv_domain
+
+# The driver's unbind: arm_smmu_remove_dev_pasid until 6.19, then the
+# blocked domain's set_dev_pasid; sva_lock is gone since 6.19 too.
+unb=arm_smmu_remove_dev_pasid static_locks="iommu_sva_lock sva_lock arm_smmu_asid_lock"
+case $k in
+7.*) unb=arm_smmu_blocking_set_dev_pasid static_locks="iommu_sva_lock arm_smmu_asid_lock" ;;
+esac
 
 dmesg | grep -q 'test only: emulating [0-9]* substream ID bits'
 ok $? "arm-smmu-v3 emulates substreams (test-only patch)"
@@ -76,19 +84,24 @@ case $k in
 	grep -q '^Probe family: fentry/fexit ' $out
 	ok $? "6.12: fentry"
 	for f in iommu_sva_bind_device iommu_sva_unbind_device arm_smmu_sva_set_dev_pasid \
-		 arm_smmu_set_pasid arm_smmu_remove_dev_pasid arm_smmu_write_cd_entry \
+		 arm_smmu_set_pasid $unb arm_smmu_write_cd_entry \
 		 arm_smmu_cd_writer_sync_entry; do
 		attached $f
-		ok $? "6.12: $f attached"
+		ok $? "6.12+: $f attached"
 	done
 	grep -qE '^arm_smmu_sva_bind +- +absent' $out
 	ok $? "6.12: the 6.1 entry point arm_smmu_sva_bind is reported absent"
 	;;
 esac
-for l in iommu_sva_lock sva_lock arm_smmu_asid_lock; do
+for l in $static_locks; do
 	grep -q "^$l .*from kallsyms" $out
 	ok $? "$l: address from kallsyms (KALLSYMS_ALL)"
 done
+case $k in
+7.*)	grep -q '^sva_lock  *not traced: sva_lock not in kallsyms (gone since 6.19)' $out
+	ok $? "sva_lock: not traced, gone since 6.19, and says so"
+	;;
+esac
 
 # Lock probes: by default kprobes on the calls of the lock functions found
 # in the code of the traced functions and their driver and core callees,
@@ -99,7 +112,7 @@ grep -qE '^\(mutex probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-
 ok $? "mutexes: call-site kprobes by default"
 grep -qE '^\(spinlock probes\) +call-site kprobes: [1-9][0-9]* lock sites, [1-9][0-9]* unlock sites in .*none on _raw_spin_lock_irqsave or _raw_spin_unlock_irqrestore$' $out
 ok $? "spinlocks: call-site kprobes by default"
-for l in iommu_sva_lock sva_lock arm_smmu_asid_lock group_mutex devices_lock; do
+for l in $static_locks group_mutex devices_lock; do
 	grep -qE "^$l +($lockfn)/($lockfn) call-site kprobes, address" $out
 	ok $? "$l: the lock method names the call-site kprobes"
 done
@@ -151,7 +164,7 @@ case $k in
 6.1|6.1-*) args='n=%x2:s32 sync=%x3:u8' ;;
 *) args='n=%x3:s32 sync=%x4:u8' ;;
 esac
-echo "p:smmut/cmdlist arm_smmu_cmdq_issue_cmdlist $args" >>$T/kprobe_events
+echo "p:smmut/cmdlist $(cmdq_issuer) $args" >>$T/kprobe_events
 ok $? "ftrace kprobe_events on the cmdlist function"
 
 # Commands per bind and per unbind, from each kernel's driver code, as
@@ -262,7 +275,7 @@ trace_bind() {
 		;;
 	*)
 		is "$(counter count.func.arm_smmu_set_pasid)" $nb "$what: $nb arm_smmu_set_pasid"
-		is "$(counter count.func.arm_smmu_remove_dev_pasid)" $nb "$what: $nb arm_smmu_remove_dev_pasid"
+		is "$(counter count.func.$unb)" $nb "$what: $nb $unb"
 		is "$(counter count.func.arm_smmu_write_cd_entry)" $((2 * nb)) "$what: CD writes: one per bind, one per unbind"
 		is "$(counter count.func.arm_smmu_cd_writer_sync_entry)" $((4 * nb)) "$what: CD writer syncs: 2 per bind, 2 per unbind"
 		;;
@@ -292,6 +305,22 @@ trace_bind() {
 			"iommu_sva_lock arm_smmu_sva_bind $nb 0" \
 			"arm_smmu_asid_lock arm_smmu_sva_bind $nb 0" \
 			"devices_lock arm_smmu_sync_cd $((3 * nb)) 0"
+		;;
+	7.*)
+		# As 6.12, but the unbind is the blocked domain's
+		# set_dev_pasid, and its detach also flushes the SVA domain's
+		# ASID, which no master uses any more, through the invalidation
+		# array (arm_smmu_install_old_domain_invs, asid lock held):
+		# TLBI_NH_ASID + CMD_SYNC under the asid lock and the group
+		# mutex, where 6.12 sent it at the domain's free.
+		set -- "iommu_sva_lock iommu_sva_bind_device $nb $((2 * nb))" \
+			"iommu_sva_lock iommu_sva_unbind_device $nb $((3 * nb))" \
+			"group_mutex iommu_attach_device_pasid $nb $((2 * nb))" \
+			"group_mutex iommu_detach_device_pasid $nb $((3 * nb))" \
+			"arm_smmu_asid_lock arm_smmu_set_pasid $nb $((2 * nb))" \
+			"arm_smmu_asid_lock $unb $nb $((3 * nb))" \
+			"devices_lock arm_smmu_attach_prepare $nb 0" \
+			"devices_lock arm_smmu_remove_master_domain $nb 0"
 		;;
 	*)
 		# bind: iommu_sva_lock (iommu_sva_bind_device) > group mutex
@@ -330,7 +359,7 @@ trace_bind() {
 	# lock_stat: every lock the tracer follows and lock_stat lists.
 	grep -q '^LOCK_STAT CROSS-CHECK' $out
 	ok $? "$what: the trace prints the lock_stat cross-check"
-	for l in iommu_sva_lock sva_lock arm_smmu_asid_lock group_mutex devices_lock; do
+	for l in $static_locks group_mutex devices_lock; do
 		check_lock_stat $l "$what"
 	done
 	is "$(counter drops.ringbuf)" 0 "$what: no ring buffer drops"

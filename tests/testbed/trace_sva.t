@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 n=${TRACE_SVA_N:-20}
-for k in ${SMMUBENCH_SVA_KERNELS:-6.12-sva 6.1-sva}; do
+for k in ${SMMUBENCH_SVA_KERNELS:-6.12-sva 6.1-sva 7.x-sva}; do
 	if [ ! -f "$top/build/kernels/$k/Image" ]; then
 		tb_result 1 "[$k] kernel not built (scripts/build-kernel $k)"
 		continue
