@@ -23,6 +23,7 @@
 #include "cmd_util.h"
 #include "perf_counters.h"
 #include "run_machine.h"
+#include "run_samples.h"
 #include "run_sysfs.h"
 #include "smmubench/cmds.h"
 #include "smmubench/report.h"
@@ -30,7 +31,6 @@
 #include "smmubench/stats.h"
 #include "uapi/smmubench.h"
 
-#define READ_CHUNK 65536
 #define DEFAULT_ITERATIONS 1000
 #define ERRLEN 512
 
@@ -72,20 +72,6 @@ static const struct {
 	{ "map", SMMUBENCH_WL_MAP },
 	{ "bind", SMMUBENCH_WL_BIND },
 	{ "pasid-attach", SMMUBENCH_WL_PASID_ATTACH },
-};
-
-/* Series names by enum smmubench_op. */
-static const char *const op_series[SMMUBENCH_OP__MAX] = {
-	[SMMUBENCH_OP_EMPTY] = "op.empty",
-	[SMMUBENCH_OP_ATTACH] = "op.attach",
-	[SMMUBENCH_OP_DETACH] = "op.detach",
-	[SMMUBENCH_OP_MAP] = "op.map",
-	[SMMUBENCH_OP_UNMAP] = "op.unmap",
-	[SMMUBENCH_OP_IOTLB_SYNC] = "op.iotlb_sync",
-	[SMMUBENCH_OP_BIND] = "op.bind",
-	[SMMUBENCH_OP_UNBIND] = "op.unbind",
-	[SMMUBENCH_OP_PASID_ATTACH] = "op.pasid_attach",
-	[SMMUBENCH_OP_PASID_DETACH] = "op.pasid_detach",
 };
 
 static const char *const stop_names[] = {
@@ -558,98 +544,6 @@ static void watcher__stop(struct watcher *w)
 
 /* ---- results ---------------------------------------------------------- */
 
-static int add_samples(struct sb_results *r, const struct smmubench_sample *s,
-		       size_t n)
-{
-	struct sb_series *series[SMMUBENCH_OP__MAX] = { NULL };
-	struct sb_sample out;
-	size_t i;
-	int err;
-
-	for (i = 0; i < n; i++) {
-		uint32_t op = s[i].op;
-
-		if (op >= SMMUBENCH_OP__MAX || !op_series[op])
-			return -EPROTO;
-		if (!series[op]) {
-			series[op] = sb_results__series(r, op_series[op], "ns",
-							SB_KIND_OP);
-			if (!series[op])
-				return -ENOMEM;
-		}
-		out.value = s[i].latency_ns;
-		out.op_id = s[i].op_id;
-		out.start_ns = s[i].start_ns;
-		out.thread = s[i].thread;
-		err = sb_series__add(series[op], &out);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static int read_samples(int fd, struct sb_results *r, uint64_t total)
-{
-	struct smmubench_read_samples rs;
-	struct smmubench_sample *buf;
-	uint64_t off = 0;
-	int err = 0;
-
-	buf = calloc(READ_CHUNK, sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	while (off < total) {
-		memset(&rs, 0, sizeof(rs));
-		rs.abi_version = SMMUBENCH_ABI_VERSION;
-		rs.offset = off;
-		rs.count = READ_CHUNK;
-		rs.samples_ptr = (uintptr_t)buf;
-		if (ioctl(fd, SMMUBENCH_IOC_READ_SAMPLES, &rs)) {
-			err = -errno;
-			break;
-		}
-		if (!rs.count) {
-			err = -EPROTO;
-			break;
-		}
-		err = add_samples(r, buf, rs.count);
-		if (err)
-			break;
-		off += rs.count;
-	}
-	free(buf);
-	return err;
-}
-
-/* The module's own cost: the median empty op, against the main op's. */
-static int set_overhead(struct sb_results *r, const char *main_op)
-{
-	struct sb_series *e = sb_results__find_series(r, "op.empty");
-	struct sb_series *m = sb_results__find_series(r, main_op);
-	uint64_t *ev, *mv;
-	double em, mm;
-	int err = 0;
-
-	if (!e || !e->nr_samples)
-		return 0;
-	ev = sb_series__sorted_values(e);
-	if (!ev)
-		return -errno;
-	em = sb_stats__median(ev, e->nr_samples);
-	free(ev);
-	err = sb_results__set_counter(r, "overhead_ns", (uint64_t)(em + 0.5));
-	if (err || !m || !m->nr_samples)
-		return err;
-	mv = sb_series__sorted_values(m);
-	if (!mv)
-		return -errno;
-	mm = sb_stats__median(mv, m->nr_samples);
-	free(mv);
-	if (mm > 0)
-		err = sb_results__set_meta(r, "overhead_ratio", "%.6f", em / mm);
-	return err;
-}
-
 static const char *main_op(uint32_t workload)
 {
 	switch (workload) {
@@ -796,7 +690,7 @@ static int do_run(int fd, const struct run_env *env, struct sb_results *r,
 	ret = ret ?: sb_results__set_counter(r, "elapsed_ns", p->elapsed_ns);
 	ret = ret ?: sb_results__set_counter(r, "nr_samples", p->nr_samples);
 	if (!ret)
-		ret = read_samples(fd, r, p->nr_samples);
+		ret = sb_run_read_samples(fd, r, p->nr_samples);
 	if (ret)
 		snprintf(err, errlen, "reading the samples: %s", strerror(-ret));
 	else if (p->stop_reason == SMMUBENCH_STOP_REQUESTED)
@@ -977,7 +871,7 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 		}
 	}
 	for (i = 0; i < n && !ret; i++)
-		ret = add_samples(r, bt[i].samples, bt[i].b.nr_samples);
+		ret = sb_run_add_samples(r, bt[i].samples, bt[i].b.nr_samples);
 	/*
 	 * Binders of different processes run at once, so one binder's op
 	 * window holds the other's calls too: `trace --join` needs each
@@ -1081,7 +975,7 @@ static int measure(const struct run_env *env, const char *out, char *err,
 	watching = false;
 	if (ret)
 		goto cleanup;
-	ret = set_overhead(r, main_op(env->workload));
+	ret = sb_run_set_overhead(r, main_op(env->workload));
 	ret = ret ?: sb_perf__record(perf, r);
 	ret = ret ?: sb_results__write(r, out);
 	if (ret) {
