@@ -48,7 +48,8 @@ count_n=200	# the fired-probe count's run: its map ops are n's
 pipe_n=${BENCH_PIPE_ITERATIONS:-10000}
 rounds=${BENCH_ROUNDS:-3}
 tmp=$(mktemp -d "$top/build/bench.XXXXXX")
-# BENCH_KEEP=DIR: keep each kernel's files (results, trace outputs) there
+# BENCH_KEEP=DIR: keep each kernel's files (results, trace outputs) in
+# DIR/KERNEL; BENCH_REUSE=DIR: print the figures of such files, no boot.
 trap 'rm -rf "$tmp"' EXIT
 
 guest() {
@@ -183,7 +184,7 @@ over() {
 			all_sum "$tmp/$(echo "$f" | sed "s/@/$r/").results"
 		done | paste -s -d ' ' | awk '{
 			d = $3 - $4
-			printf "%.4f\n", d > 0 ? ($1 - $2) / d : -1 }'
+			printf "%.4f\n", (d > 0 ? ($1 - $2) / d : -1) }'
 	done | sort -n | awk '{ v[NR] = $1 } END {
 		printf "%.3f %.3f %.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
 }
@@ -212,7 +213,7 @@ kind_row() {
 	awk -v l="$label" -v c="$cost" -v f="$floor" -v pp="$pp" -v r="$1" \
 	    -v lo="$2" -v hi="$3" -v k="$k" -v v="$(verdict "$1" 1.25)" 'BEGIN {
 		printf "bench: probe cost on %s (emulated, icount clock): %s: %d guest instructions per op over untraced (%.0f per probe run) against %d for empty programs on the same attach points: ratio %s (range %s..%s, goal <= 1.25: %s); %s probe runs per op\n",
-			k, l, c, pp > 0 ? c / pp : 0, f, r, lo, hi, v, pp }'
+			k, l, c, (pp > 0 ? c / pp : 0), f, r, lo, hi, v, pp }'
 }
 
 verdict() {
@@ -222,15 +223,19 @@ verdict() {
 for k in ${BENCH_TRACE_KERNELS:-6.12 6.1 6.12-sva}; do
 	rm -f "$tmp"/map-* "$tmp"/pipe-* "$tmp"/kind-* "$tmp"/bind-* "$tmp"/fired
 	# fentry where the kernel has it (6.1 on arm64 has not)
-	case $k in 6.1*) families=kprobe ;; *) families="fentry kprobe" ;; esac
+	case $k in 6.1 | 6.1-*) families=kprobe ;; *) families="fentry kprobe" ;; esac
 	case $k in *-sva) sva=1 ;; *) sva= ;; esac
-	"$top/scripts/testbed" --kernel "$k" --icount 0 --share "$tmp" --timeout 2400 -- "$(guest)" \
-		>"$tmp/log" 2>&1 || {
+	if [ -n "${BENCH_REUSE:-}" ]; then
+		cp "$BENCH_REUSE/$k"/* "$tmp/"
+	else
+		"$top/scripts/testbed" --kernel "$k" --icount 0 --share "$tmp" --timeout 2400 -- "$(guest)" \
+			>"$tmp/log" 2>&1
+	fi || {
 		echo "bench/trace: the runs on $k failed:" >&2
 		tail -n 20 "$tmp/log" >&2
 		exit 1
 	}
-	case $k in 6.1*) probe=kprobe ;; *) probe=fentry ;; esac
+	case $k in 6.1 | 6.1-*) probe=kprobe ;; *) probe=fentry ;; esac
 	if [ -n "${BENCH_KEEP:-}" ]; then
 		mkdir -p "$BENCH_KEEP/$k" && cp "$tmp"/* "$BENCH_KEEP/$k/"
 	fi
