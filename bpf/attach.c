@@ -129,6 +129,7 @@ static int prepare_cfg(struct tracer *t, struct smmutrace_cfg *c)
 	c->raw = t->o->raw == 1;
 	c->min_dur_ns = t->o->min_dur_ns;
 	c->all_tasks = t->o->all_tasks;
+	c->empty = t->o->empty;
 	c->cmdq_has_cmdq = t->cmdq_has_cmdq;
 	c->learn_asid_slot = -1;
 

@@ -29,18 +29,6 @@ smmutrace_rodata_cfg cfg = {
 	.learn_asid_slot = -1,
 };
 
-struct start_key {
-	__u32 tid;
-	__u32 slot;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, struct start_key);	/* thread, catalogue slot */
-	__type(value, __u64);		/* entry time, ns */
-} starts SEC(".maps");
-
 struct cmdq_call {
 	__u32 ncmds;
 	__u32 outer;		/* outermost traced function, or the cmdq slot */
@@ -49,26 +37,12 @@ struct cmdq_call {
 	__u8 ops[SMMUTRACE_MAX_CMDS];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, __u32);		/* thread inside arm_smmu_cmdq_issue_cmdlist */
-	__type(value, struct cmdq_call);
-} cmdq_calls SEC(".maps");
-
 struct trace_path {
-	__u32 depth;		/* traced functions the thread is inside */
+	__u32 depth;		/* traced functions the thread is inside, 0: none */
 	__u32 outer;		/* slot of the outermost one */
 	__u32 seq;		/* numbers outermost calls, for per-op records */
 	__u8 slots[SMMUTRACE_PATH_DEPTH];	/* the nesting, outermost first */
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, __u32);		/* thread */
-	__type(value, struct trace_path);
-} in_path SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -85,10 +59,11 @@ struct lock_try {
 	__u32 spin;		/* taken by the spinlock function, not a mutex's */
 };
 
+/* --all-tasks only: the thread between mutex_lock() entry and return. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_ENTRIES);
-	__type(key, __u32);		/* thread between mutex_lock() entry and return */
+	__type(key, __u32);		/* thread */
 	__type(value, struct lock_try);
 } lock_tries SEC(".maps");
 
@@ -97,34 +72,46 @@ struct contend {
 	__u32 idx;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, __u32);		/* thread in a lock's contended slow path */
-	__type(value, struct contend);
-} contends SEC(".maps");
-
 struct hold {
 	__u64 t_acq;
 	__u64 wait_ns;
 	__u64 sync_ns;
 	__u64 sync_calls;
 	__u32 taker;
+	__u32 open;
+};
+
+/* One context's open calls: the task's own, or its interrupt handlers'. */
+struct call_state {
+	__u64 start[SMMUTRACE_MAX_SLOTS];	/* entry time by slot, 0: none */
+	struct trace_path path;
+	struct cmdq_call cmdq;
+	__u8 cmdq_open;		/* inside arm_smmu_cmdq_issue_cmdlist */
+	__u8 learn_armed;	/* in finalise_s1 before its first mutex_lock */
+};
+
+/*
+ * A thread's open calls, lock tries and holds, in task-local storage: the
+ * task's own pointer finds them, with no shared hash map to hash into and
+ * lock a bucket of, allocate an element from and free it to, on each entry
+ * and return. Those cost a cmdlist probe thousands of guest instructions a
+ * call (docs/tracer.md, OVERHEAD). The state goes with the task.
+ */
+struct task_state {
+	struct call_state ctx[2];	/* [1]: see state_ctx() */
+	struct lock_try try;	/* between a lock function's entry and return */
+	struct contend contend;	/* in a lock's contended slow path */
+	__u8 try_open;
+	__u8 contend_open;
+	struct hold holds[SMMUTRACE_MAX_LOCKS];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, struct start_key);	/* thread, lock index */
-	__type(value, struct hold);
-} holds SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);		/* thread in finalise_s1 before its first mutex_lock */
-	__type(value, __u8);
-} learn_armed SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} task_states SEC(".maps");
 
 /* --all-tasks (klockstat-style baseline): open holds and totals per mutex. */
 struct any_key {
@@ -280,26 +267,32 @@ static __always_inline void update_max(__u64 *max, __u64 v)
  */
 static __always_inline bool in_irq_context(void)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	__u32 pc = BPF_CORE_READ(task, thread_info.preempt.count);
+	/* A BTF pointer: a plain load, no bpf_probe_read_kernel() call. */
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 pc = task->thread_info.preempt.count;
 
 	return pc & (SB_NMI_MASK | SB_HARDIRQ_MASK | SB_SOFTIRQ_OFFSET);
 }
 
-/*
- * The key of a call's state (entry time, path, decoded batch). A handler
- * keeps its own, apart from the task it interrupted: a BPF program's
- * recursion guard may drop the entry or the return of a handler's call
- * (when the interrupt lands inside the same program on this CPU), and a
- * lone return would end the task's own call or path early. Seen under
- * TCG: a DMA completion inside an attach's cmdlist call left the attach's
- * later commands counted outside it.
- */
-#define SB_IRQ_TID	(1U << 31)	/* above PID_MAX_LIMIT (4M) */
-
-static __always_inline __u32 state_tid(__u64 id)
+static __always_inline struct task_state *task_state(bool create)
 {
-	return (__u32)id | (in_irq_context() ? SB_IRQ_TID : 0);
+	return bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/*
+ * The context of a call's state (entry time, path, decoded batch). A
+ * handler keeps its own, apart from the task it interrupted: a BPF
+ * program's recursion guard may drop the entry or the return of a
+ * handler's call (when the interrupt lands inside the same program on this
+ * CPU), and a lone return would end the task's own call or path early.
+ * Seen under TCG: a DMA completion inside an attach's cmdlist call left
+ * the attach's later commands counted outside it.
+ */
+static __always_inline struct call_state *state_ctx(struct task_state *s,
+						    bool irq)
+{
+	return &s->ctx[irq ? 1 : 0];
 }
 
 static __always_inline bool task_filtered(__u64 id)
@@ -307,94 +300,96 @@ static __always_inline bool task_filtered(__u64 id)
 	return cfg.tgid && (id >> 32) != cfg.tgid;
 }
 
-static __always_inline void path_enter(__u32 tid, __u32 slot)
+static __always_inline void path_enter(struct call_state *c, bool irq,
+				       __u32 slot)
 {
-	struct trace_path *p, one = { .depth = 1, .outer = slot };
+	struct trace_path *p = &c->path;
+	__u32 d = p->depth;
 
-	if (tid & SB_IRQ_TID)
+	if (irq)
 		return;	/* a handler's calls belong to no op of the task */
-	p = bpf_map_lookup_elem(&in_path, &tid);
-	if (p) {
-		__u32 d = p->depth;
-
+	if (d) {
 		if (d < SMMUTRACE_PATH_DEPTH)
 			p->slots[d & (SMMUTRACE_PATH_DEPTH - 1)] = slot;
-		p->depth++;
+		p->depth = d + 1;
 		return;
 	}
-	one.slots[0] = slot;
-	one.seq = __sync_fetch_and_add(&outer_seq, 1) + 1;
-	if (bpf_map_update_elem(&in_path, &tid, &one, BPF_ANY)) {
-		__sync_fetch_and_add(&path_fail, 1);
-		return;
-	}
+	p->depth = 1;
+	p->outer = slot;
+	p->slots[0] = slot;
+	p->seq = __sync_fetch_and_add(&outer_seq, 1) + 1;
 	__sync_fetch_and_add(&nr_in_path, 1);
 }
 
-static __always_inline void path_leave(__u32 tid)
+static __always_inline void path_leave(struct call_state *c, bool irq)
 {
-	struct trace_path *p;
+	struct trace_path *p = &c->path;
 
-	if (tid & SB_IRQ_TID)
+	if (irq || !p->depth)
 		return;
-	p = bpf_map_lookup_elem(&in_path, &tid);
-	if (!p)
-		return;
-	if (p->depth > 1) {
-		p->depth--;
-		return;
-	}
-	if (!bpf_map_delete_elem(&in_path, &tid))
+	if (p->depth-- == 1)
 		__sync_fetch_and_add(&nr_in_path, -1);
 }
 
-static __always_inline int enter(__u32 slot)
+/* The state of the call entered, or NULL if it could not be kept. */
+static __always_inline struct call_state *enter(__u32 slot, bool irq)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = state_tid(id), .slot = slot };
-	__u64 ts;
+	struct task_state *s;
+	struct call_state *c;
 
-	if (task_filtered(id) || slot >= SMMUTRACE_MAX_SLOTS)
-		return 0;
-	path_enter(key.tid, slot);
-	if (cfg.learn_asid_slot == slot && !READ_ONCE(learned_asid_lock)) {
-		__u8 one = 1;
-
-		bpf_map_update_elem(&learn_armed, &key.tid, &one, BPF_ANY);
-	}
-	ts = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&starts, &key, &ts, BPF_ANY))
+	if (slot >= SMMUTRACE_MAX_SLOTS)
+		return NULL;
+	s = task_state(true);
+	if (!s) {
 		__sync_fetch_and_add(&slot_stats[slot].start_fail, 1);
-	return 0;
+		__sync_fetch_and_add(&path_fail, 1);
+		return NULL;
+	}
+	c = state_ctx(s, irq);
+	path_enter(c, irq, slot);
+	if (cfg.learn_asid_slot == slot && !READ_ONCE(learned_asid_lock))
+		c->learn_armed = 1;
+	c->start[slot & (SMMUTRACE_MAX_SLOTS - 1)] = bpf_ktime_get_ns();
+	return c;
 }
 
 /*
  * Returns the call's duration, or 0 if its entry was not seen. @kept is
  * false for a call shorter than --min-duration: nothing of it is recorded.
+ * *@cp is the call's state, NULL if there is none.
  */
-static __always_inline __u64 leave(__u32 slot, bool *kept)
+static __always_inline __u64 leave(__u64 id, __u32 slot, bool irq,
+				   struct call_state **cp, bool *kept)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = state_tid(id), .slot = slot };
 	struct smmutrace_slot_stat *st;
 	struct smmutrace_event *e;
-	__u64 *tsp, now, dur;
+	struct task_state *s;
+	struct call_state *c;
+	__u64 now, dur, t0;
 
 	*kept = true;
-	if (task_filtered(id) || slot >= SMMUTRACE_MAX_SLOTS)
+	*cp = NULL;
+	if (slot >= SMMUTRACE_MAX_SLOTS)
 		return 0;
 	now = bpf_ktime_get_ns();
-	path_leave(key.tid);
-	if (cfg.learn_asid_slot == slot)
-		bpf_map_delete_elem(&learn_armed, &key.tid);
 	st = &slot_stats[slot];
-	tsp = bpf_map_lookup_elem(&starts, &key);
-	if (!tsp) {
+	s = task_state(false);
+	if (!s) {
 		__sync_fetch_and_add(&st->no_entry, 1);
 		return 0;
 	}
-	dur = now - *tsp;
-	bpf_map_delete_elem(&starts, &key);
+	c = state_ctx(s, irq);
+	*cp = c;
+	path_leave(c, irq);
+	if (cfg.learn_asid_slot == slot)
+		c->learn_armed = 0;
+	t0 = c->start[slot & (SMMUTRACE_MAX_SLOTS - 1)];
+	if (!t0) {
+		__sync_fetch_and_add(&st->no_entry, 1);
+		return 0;
+	}
+	c->start[slot & (SMMUTRACE_MAX_SLOTS - 1)] = 0;
+	dur = now - t0;
 	if ((__s64)dur < 0)
 		return 0;
 	if (dur < cfg.min_dur_ns) {
@@ -429,6 +424,27 @@ static __always_inline __u64 leave(__u32 slot, bool *kept)
 	return dur;
 }
 
+static __always_inline int func_enter(__u32 slot)
+{
+	if (task_filtered(bpf_get_current_pid_tgid()))
+		return 0;
+	enter(slot, in_irq_context());
+	return 0;
+}
+
+static __always_inline int func_leave(__u32 slot)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct call_state *c;
+	bool kept;
+
+	if (cfg.empty)
+		return 0;
+	if (!task_filtered(id))
+		leave(id, slot, in_irq_context(), &c, &kept);
+	return 0;
+}
+
 /* --- the command queue's lock: a bound on its shared holds ------------- */
 
 /*
@@ -440,18 +456,21 @@ static __always_inline __u64 leave(__u32 slot, bool *kept)
  */
 static __always_inline int cmdq_shared_unlock(void)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = state_tid(id),
-				 .slot = SMMUTRACE_SLOT_CMDQ };
 	struct smmutrace_lock_stat *st = &lock_stats[SMMUTRACE_LOCK_CMDQ];
-	__u64 *t0, bound;
+	struct task_state *s;
+	__u64 t0, bound;
 
-	if (task_filtered(id))
+	if (cfg.empty)
 		return 0;
-	t0 = bpf_map_lookup_elem(&starts, &key);
+	if (task_filtered(bpf_get_current_pid_tgid()))
+		return 0;
+	s = task_state(false);
+	if (!s)
+		return 0;
+	t0 = state_ctx(s, in_irq_context())->start[SMMUTRACE_SLOT_CMDQ];
 	if (!t0)
 		return 0;
-	bound = bpf_ktime_get_ns() - *t0;
+	bound = bpf_ktime_get_ns() - t0;
 	__sync_fetch_and_add(&st->acquired, 1);
 	__sync_fetch_and_add(&st->hold_ns, bound);
 	__sync_fetch_and_add(&st->sync_calls, 1);
@@ -477,25 +496,35 @@ int BPF_KPROBE(kprobe_cmdq_unlock)
 static __always_inline int cmdq_enter(__u64 cmds, __s32 n, bool sync)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = state_tid(id), zero = 0, i, nr;
-	struct cmdq_call call = {};
-	struct trace_path *p;
+	struct cmdq_call *call;
+	struct call_state *c;
+	__u32 zero = 0, i, nr;
 	__u64 *buf;
+	bool irq;
 
+	if (cfg.empty)
+		return 0;
+	irq = in_irq_context();
 	if (task_filtered(id))
 		return 0;
-	enter(SMMUTRACE_SLOT_CMDQ);
-	p = bpf_map_lookup_elem(&in_path, &tid);
-	call.outer = p ? p->outer : SMMUTRACE_SLOT_CMDQ;
-	call.outer_seq = p && p->outer != SMMUTRACE_SLOT_CMDQ ? p->seq : 0;
-
-	call.sync = sync;
-	call.ncmds = n < 0 ? 0 : n;
-	nr = call.ncmds;
+	c = enter(SMMUTRACE_SLOT_CMDQ, irq);
+	if (!c) {
+		__sync_fetch_and_add(&cmdq_state_fail, 1);
+		return 0;
+	}
+	call = &c->cmdq;
+	c->cmdq_open = 1;
+	call->outer = !irq && c->path.depth ? c->path.outer : SMMUTRACE_SLOT_CMDQ;
+	call->outer_seq = call->outer != SMMUTRACE_SLOT_CMDQ ? c->path.seq : 0;
+	call->sync = sync;
+	call->ncmds = n < 0 ? 0 : n;
+	nr = call->ncmds;
 	if (nr > SMMUTRACE_MAX_CMDS) {
 		__sync_fetch_and_add(&cmdq_truncated, 1);
 		nr = SMMUTRACE_MAX_CMDS;
 	}
+	if (!nr)
+		return 0;
 	buf = bpf_map_lookup_elem(&cmd_buf, &zero);
 	if (!buf)
 		return 0;
@@ -504,33 +533,35 @@ static __always_inline int cmdq_enter(__u64 cmds, __s32 n, bool sync)
 	 * the verifier a size bound within cmd_buf (twice the batch).
 	 */
 	asm volatile("" : "+r"(nr));
-	if (nr && bpf_probe_read_kernel(buf, (nr & (2 * SMMUTRACE_MAX_CMDS - 1)) *
-					SMMUTRACE_CMD_DWORDS * 8, (void *)cmds)) {
+	if (bpf_probe_read_kernel(buf, (nr & (2 * SMMUTRACE_MAX_CMDS - 1)) *
+				  SMMUTRACE_CMD_DWORDS * 8, (void *)cmds)) {
 		__sync_fetch_and_add(&cmdq_read_fail, 1);
-		nr = 0;
+		call->ncmds = 0;
+		return 0;
 	}
 	for (i = 0; i < SMMUTRACE_MAX_CMDS; i++) {
 		if (i >= nr)
 			break;
-		call.ops[i] = buf[i * SMMUTRACE_CMD_DWORDS] & 0xff;
+		call->ops[i] = buf[i * SMMUTRACE_CMD_DWORDS] & 0xff;
 	}
-	if (bpf_map_update_elem(&cmdq_calls, &tid, &call, BPF_ANY))
-		__sync_fetch_and_add(&cmdq_state_fail, 1);
 	return 0;
 }
 
-static __always_inline void lock_sync_account(__u32 tid, __u64 dur)
+/* A CMD_SYNC call of the task: its time counts in each lock it holds. */
+static __always_inline void lock_sync_account(bool irq, __u64 dur)
 {
-	struct start_key key = { .tid = tid };
+	struct task_state *s;
 	struct hold *h;
 	__u32 i;
 
-	if (!READ_ONCE(nr_holds))
+	if (irq || !READ_ONCE(nr_holds))
+		return;
+	s = task_state(false);
+	if (!s)
 		return;
 	for (i = 0; i < SMMUTRACE_MAX_LOCKS; i++) {
-		key.slot = i;
-		h = bpf_map_lookup_elem(&holds, &key);
-		if (!h)
+		h = &s->holds[i];
+		if (!h->open)
 			continue;
 		h->sync_ns += dur;
 		h->sync_calls++;
@@ -540,22 +571,28 @@ static __always_inline void lock_sync_account(__u32 tid, __u64 dur)
 static __always_inline int cmdq_leave(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = state_tid(id), i, nr, outer;
 	struct smmutrace_event *e;
 	struct cmdq_call *call;
-	bool kept;
+	struct call_state *c;
+	__u32 i, nr, outer;
+	bool irq, kept;
 	__u64 dur;
 
+	if (cfg.empty)
+		return 0;
+	irq = in_irq_context();
 	if (task_filtered(id))
 		return 0;
-	dur = leave(SMMUTRACE_SLOT_CMDQ, &kept);
-	call = bpf_map_lookup_elem(&cmdq_calls, &tid);
-	if (!call)
+	dur = leave(id, SMMUTRACE_SLOT_CMDQ, irq, &c, &kept);
+	if (!c || !c->cmdq_open)
 		return 0;
+	call = &c->cmdq;
+	if (!dur)
+		goto out;	/* its entry was not seen: not this batch */
 	if (!kept) {
 		/* Below --min-duration: lock holds are not filtered. */
 		if (call->sync)
-			lock_sync_account(tid, dur);
+			lock_sync_account(irq, dur);
 		goto out;
 	}
 	__sync_fetch_and_add(&cmdq_calls_total, 1);
@@ -578,7 +615,7 @@ static __always_inline int cmdq_leave(void)
 		__sync_fetch_and_add(&cmdq_sync_calls, 1);
 		__sync_fetch_and_add(&cmdq_sync_ns, dur);
 		hist_add(SMMUTRACE_HIST_SYNC, dur);
-		lock_sync_account(tid, dur);
+		lock_sync_account(irq, dur);
 	}
 	if (cfg.raw) {
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -601,7 +638,7 @@ static __always_inline int cmdq_leave(void)
 		bpf_ringbuf_submit(e, rb_wakeup_flags());
 	}
 out:
-	bpf_map_delete_elem(&cmdq_calls, &tid);
+	c->cmdq_open = 0;
 	return 0;
 }
 
@@ -667,6 +704,9 @@ static __always_inline void learn_one(__u32 kind, __u32 idx, __s32 off,
 	default:
 		return;
 	}
+	/* A known address (every call but the first) costs a lookup only. */
+	if (bpf_map_lookup_elem(&lock_ids, &addr))
+		return;
 	if (!bpf_map_update_elem(&lock_ids, &addr, &idx, BPF_NOEXIST))
 		WRITE_ONCE(learned[idx & (SMMUTRACE_MAX_LOCKS - 1)], addr);
 }
@@ -693,14 +733,24 @@ static __always_inline __u64 fentry_arg(void *ctx, __u32 i)
 	return v;
 }
 
+/*
+ * Each register is read at its fixed offset and hidden from the compiler:
+ * left to it, the switch becomes a load at ctx + 8 * i, a modified context
+ * pointer that the verifier refuses.
+ */
 static __always_inline __u64 kprobe_arg(struct pt_regs *ctx, __u32 i)
 {
+	__u64 a0 = PT_REGS_PARM1(ctx), a1 = PT_REGS_PARM2(ctx),
+	      a2 = PT_REGS_PARM3(ctx), a3 = PT_REGS_PARM4(ctx),
+	      a4 = PT_REGS_PARM5(ctx);
+
+	asm volatile("" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4));
 	switch (i) {
-	case 0: return PT_REGS_PARM1(ctx);
-	case 1: return PT_REGS_PARM2(ctx);
-	case 2: return PT_REGS_PARM3(ctx);
-	case 3: return PT_REGS_PARM4(ctx);
-	case 4: return PT_REGS_PARM5(ctx);
+	case 0: return a0;
+	case 1: return a1;
+	case 2: return a2;
+	case 3: return a3;
+	case 4: return a4;
 	}
 	return 0;
 }
@@ -714,32 +764,30 @@ static __always_inline __u64 kprobe_arg(struct pt_regs *ctx, __u32 i)
 SEC("fentry")								\
 int fentry_##n(unsigned long long *ctx)					\
 {									\
+	if (cfg.empty)							\
+		return 0;						\
 	if (!task_filtered(bpf_get_current_pid_tgid()))			\
 		LEARN(n, FENTRY_ARG);					\
-	return enter(n);						\
+	return func_enter(n);						\
 }									\
 SEC("fexit")								\
 int fexit_##n(unsigned long long *ctx)					\
 {									\
-	bool kept_;							\
-									\
-	leave(n, &kept_);						\
-	return 0;							\
+	return func_leave(n);						\
 }									\
 SEC("kprobe")								\
 int BPF_KPROBE(kprobe_##n)						\
 {									\
+	if (cfg.empty)							\
+		return 0;						\
 	if (!task_filtered(bpf_get_current_pid_tgid()))			\
 		LEARN(n, KPROBE_ARG);					\
-	return enter(n);						\
+	return func_enter(n);						\
 }									\
 SEC("kretprobe")							\
 int BPF_KRETPROBE(kretprobe_##n)					\
 {									\
-	bool kept_;							\
-									\
-	leave(n, &kept_);						\
-	return 0;							\
+	return func_leave(n);						\
 }
 
 SLOT(1) SLOT(2) SLOT(3) SLOT(4) SLOT(5) SLOT(6) SLOT(7) SLOT(8)
@@ -781,6 +829,8 @@ static __always_inline int any_try(__u64 addr)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct lock_try t = { .addr = addr };
 
+	if (cfg.empty)
+		return 0;
 	t.t_try = bpf_ktime_get_ns();
 	if (bpf_map_update_elem(&lock_tries, &tid, &t, BPF_ANY))
 		__sync_fetch_and_add(&any_map_full, 1);
@@ -794,6 +844,8 @@ static __always_inline int any_acquired_ret(void)
 	struct any_hold h = {};
 	struct lock_try *t;
 
+	if (cfg.empty)
+		return 0;
 	t = bpf_map_lookup_elem(&lock_tries, &tid);
 	if (!t)
 		return 0;
@@ -814,6 +866,8 @@ static __always_inline int any_release(__u64 addr)
 	struct any_hold *h;
 	__u64 hold_ns;
 
+	if (cfg.empty)
+		return 0;
 	h = bpf_map_lookup_elem(&any_holds, &key);
 	if (!h)
 		return 0;
@@ -844,29 +898,29 @@ static __always_inline int any_release(__u64 addr)
  */
 static __always_inline int mutex_try(__u64 addr, __u32 spin)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct lock_try t = { .addr = addr, .spin = spin }, *old;
+	struct lock_try t = { .addr = addr, .spin = spin };
+	struct task_state *s;
 	struct trace_path *p;
 
-	if (!READ_ONCE(nr_in_path) || in_irq_context())
+	if (cfg.empty || !READ_ONCE(nr_in_path) || in_irq_context())
 		return 0;
-	p = bpf_map_lookup_elem(&in_path, &tid);
-	if (!p)
+	s = task_state(false);
+	if (!s || !s->ctx[0].path.depth)
 		return 0;
+	p = &s->ctx[0].path;
 	/*
 	 * A pending try of the same kind means its return was never seen (a
 	 * kretprobe can miss): drop it, or the next return of any lock
 	 * function of that kind would start its hold too late.
 	 */
-	old = bpf_map_lookup_elem(&lock_tries, &tid);
-	if (old && (old->spin == spin || !spin)) {
-		bpf_map_delete_elem(&lock_tries, &tid);
+	if (s->try_open && (s->try.spin == spin || !spin)) {
+		s->try_open = 0;
 		__sync_fetch_and_add(&lock_try_stale, 1);
 	}
-	if (cfg.learn_asid_slot >= 0 && bpf_map_lookup_elem(&learn_armed, &tid)) {
+	if (cfg.learn_asid_slot >= 0 && s->ctx[0].learn_armed) {
 		__u32 idx = SMMUTRACE_LOCK_ASID;
 
-		bpf_map_delete_elem(&learn_armed, &tid);
+		s->ctx[0].learn_armed = 0;
 		if (in_kdata(addr) &&
 		    !bpf_map_update_elem(&lock_ids, &addr, &idx, BPF_NOEXIST))
 			WRITE_ONCE(learned_asid_lock, addr);
@@ -879,32 +933,36 @@ static __always_inline int mutex_try(__u64 addr, __u32 spin)
 	if (p->depth >= 1 && p->depth <= SMMUTRACE_PATH_DEPTH)
 		t.taker = p->slots[(p->depth - 1) & (SMMUTRACE_PATH_DEPTH - 1)];
 	t.t_try = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&lock_tries, &tid, &t, BPF_ANY))
-		__sync_fetch_and_add(&lock_state_fail, 1);
+	s->try = t;
+	s->try_open = 1;
 	return 0;
 }
 
 static __always_inline int mutex_acquired(__u32 spin)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = tid };
-	struct hold h = {};
-	struct lock_try *t;
+	struct task_state *s;
+	struct hold *h;
+	__u32 idx;
 
-	if (!READ_ONCE(nr_in_path) || in_irq_context())
+	if (cfg.empty || !READ_ONCE(nr_in_path) || in_irq_context())
 		return 0;
-	t = bpf_map_lookup_elem(&lock_tries, &tid);
-	if (!t || t->spin != spin)
+	s = task_state(false);
+	if (!s || !s->try_open || s->try.spin != spin)
 		return 0;
-	h.t_acq = bpf_ktime_get_ns();
-	h.wait_ns = h.t_acq - t->t_try;
-	h.taker = t->taker;
-	key.slot = t->idx;
-	bpf_map_delete_elem(&lock_tries, &tid);
-	if (bpf_map_update_elem(&holds, &key, &h, BPF_NOEXIST)) {
+	s->try_open = 0;
+	idx = s->try.idx;
+	asm volatile("" : "+r"(idx));
+	h = &s->holds[idx & (SMMUTRACE_MAX_LOCKS - 1)];
+	if (h->open) {
 		__sync_fetch_and_add(&lock_state_fail, 1);
 		return 0;
 	}
+	h->t_acq = bpf_ktime_get_ns();
+	h->wait_ns = h->t_acq - s->try.t_try;
+	h->sync_ns = 0;
+	h->sync_calls = 0;
+	h->taker = s->try.taker;
+	h->open = 1;
 	__sync_fetch_and_add(&nr_holds, 1);
 	return 0;
 }
@@ -912,21 +970,23 @@ static __always_inline int mutex_acquired(__u32 spin)
 static __always_inline int mutex_release(__u64 addr)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start_key key = { .tid = (__u32)id };
 	struct smmutrace_taker_stat *ts;
 	struct smmutrace_lock_stat *st;
 	struct smmutrace_event *e;
+	struct task_state *s;
 	__u64 now, hold_ns;
 	struct hold *h;
 	__u32 idx, taker;
 
-	if (!READ_ONCE(nr_holds))
+	if (cfg.empty || !READ_ONCE(nr_holds))
 		return 0;
 	if (lock_index(addr, &idx) || idx >= SMMUTRACE_MAX_LOCKS)
 		return 0;
-	key.slot = idx;
-	h = bpf_map_lookup_elem(&holds, &key);
-	if (!h)
+	s = task_state(false);
+	if (!s)
+		return 0;
+	h = &s->holds[idx & (SMMUTRACE_MAX_LOCKS - 1)];
+	if (!h->open)
 		return 0;
 	now = bpf_ktime_get_ns();
 	hold_ns = now - h->t_acq;
@@ -971,7 +1031,7 @@ static __always_inline int mutex_release(__u64 addr)
 			__sync_fetch_and_add(&rb_drops, 1);
 		}
 	}
-	bpf_map_delete_elem(&holds, &key);
+	h->open = 0;
 	__sync_fetch_and_add(&nr_holds, -1);
 	return 0;
 }
@@ -1086,40 +1146,41 @@ int BPF_KPROBE(site_unlock, void *lock)
 SEC("tp_btf/contention_begin")
 int BPF_PROG(contention_begin, void *lock, unsigned int flags)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_state *s;
 	struct contend c = {};
 
 	if (!READ_ONCE(nr_in_path))
 		return 0;
-	if (!bpf_map_lookup_elem(&in_path, &tid))
+	s = task_state(false);
+	if (!s || !s->ctx[0].path.depth)
 		return 0;
 	if (lock_index((__u64)lock, &c.idx) || c.idx >= SMMUTRACE_MAX_LOCKS)
 		return 0;
 	c.ts = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&contends, &tid, &c, BPF_ANY))
-		__sync_fetch_and_add(&lock_state_fail, 1);
+	s->contend = c;
+	s->contend_open = 1;
 	return 0;
 }
 
 SEC("tp_btf/contention_end")
 int BPF_PROG(contention_end, void *lock, int ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct smmutrace_lock_stat *st;
-	struct contend *c;
+	struct task_state *s;
 	__u32 idx;
 
 	if (!READ_ONCE(nr_in_path))
 		return 0;
-	c = bpf_map_lookup_elem(&contends, &tid);
-	if (!c)
+	s = task_state(false);
+	if (!s || !s->contend_open)
 		return 0;
-	idx = c->idx;
+	s->contend_open = 0;
+	idx = s->contend.idx;
 	asm volatile("" : "+r"(idx));
 	st = &lock_stats[idx & (SMMUTRACE_MAX_LOCKS - 1)];
 	__sync_fetch_and_add(&st->contended, 1);
-	__sync_fetch_and_add(&st->contended_ns, bpf_ktime_get_ns() - c->ts);
-	bpf_map_delete_elem(&contends, &tid);
+	__sync_fetch_and_add(&st->contended_ns,
+			     bpf_ktime_get_ns() - s->contend.ts);
 	return 0;
 }
 

@@ -149,6 +149,12 @@ struct smmutrace_cfg {
 	 * empty.
 	 */
 	bool all_tasks;
+	/*
+	 * --empty: every program returns at once, so that a trace measures
+	 * the floor of its probes (trampoline or kprobe, program dispatch)
+	 * on the same attach points (scripts/bench.d/trace.sh).
+	 */
+	bool empty;
 };
 
 /* --all-tasks: holds per mutex address. */

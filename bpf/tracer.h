@@ -65,6 +65,7 @@ struct trace_opts {
 	unsigned int lock_mask;	/* --lock: bit per lock index, 0: all */
 	uint64_t min_dur_ns;	/* --min-duration, 0: every call */
 	bool all_tasks;		/* --all-tasks: klockstat-style baseline */
+	bool empty;		/* --empty: the probes' floor (make bench) */
 	const char *lock_probes;	/* --lock-probes: NULL (sites), sites, functions */
 	bool lock_stat;
 	const char *join;	/* results file of a run to join, or NULL */

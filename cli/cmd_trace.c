@@ -59,6 +59,7 @@ enum {
 	OPT_ALL_TASKS,
 	OPT_LOCK_AT,
 	OPT_LOCK_PROBES,
+	OPT_EMPTY,
 };
 
 static const struct argp_option opts[] = {
@@ -88,6 +89,8 @@ static const struct argp_option opts[] = {
 	{ "raw", OPT_RAW, NULL, 0, "Keep every call (ring buffer)", 2 },
 	{ "no-raw", OPT_NO_RAW, NULL, 0,
 	  "In-kernel histograms only (default for -d over 10 s)", 2 },
+	{ "empty", OPT_EMPTY, NULL, 0,
+	  "Attach the same probes with empty programs: the cost floor of the probes, for overhead measurements (make bench); nothing is recorded", 2 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "output", 'o', "FILE", 0, "Write a results file too", 3 },
 	{ "join", OPT_JOIN, "RUN.results", 0,
@@ -261,6 +264,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_RAW:
 		env.raw = 0;
+		break;
+	case OPT_EMPTY:
+		env.empty = true;
 		break;
 	case OPT_NO_LOCKS:
 		env.locks = false;

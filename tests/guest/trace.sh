@@ -272,6 +272,17 @@ if [ -f /opt/smmubench/smmubench.ko ] && insmod /opt/smmubench/smmubench.ko; the
 	grep -q '^meta	traced	' $run
 	ok $? "run --trace: the results say the op latencies include the probes"
 
+	# --empty (make bench's floor): the same probes attach, their programs
+	# return at once, so nothing is counted while the run makes its calls.
+	smmubench trace --empty -o /tmp/empty.sbr -f arm_smmu_unmap_pages \
+		-- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run3.sbr >$out 2>&1
+	is "$?" 0 "trace --empty -- run -w map exits 0"
+	grep -q "^arm_smmu_unmap_pages .* arm_smmu_unmap_pages 0x[0-9a-f]" $out
+	ok $? "trace --empty: arm_smmu_unmap_pages resolved and attached"
+	is "$(results_counter /tmp/empty.sbr cmdq.calls)" 0 "trace --empty: no cmdlist call counted"
+	is "$(results_counter /tmp/empty.sbr count.func.arm_smmu_unmap_pages)" 0 \
+		"trace --empty: no unmap_pages call counted"
+
 	# --min-duration at this run's median unmap_pages: every call is either
 	# kept (and at least that long) or counted below it.
 	min=$(awk '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" { print $3 }' $res |
