@@ -252,10 +252,17 @@ static __always_inline void update_max(__u64 *max, __u64 v)
 		WRITE_ONCE(*max, v);
 }
 
-/* preempt_count bits (include/linux/preempt.h); macros are not in BTF. */
+/*
+ * preempt_count bits (include/linux/preempt.h); macros are not in BTF.
+ * 7.x put 8 HARDIRQ_DISABLE bits (the counted interrupt_rc.h API only) at
+ * 16, moving HARDIRQ to 24 and NMI to 28; before, HARDIRQ was at 16 and
+ * arm64's NMI at 20. One mask covers both layouts: in a task, on either,
+ * bits 16-28 are clear unless that counted API is in use, which the
+ * driver does not.
+ */
 #define SB_SOFTIRQ_OFFSET	(1U << 8)	/* serving a softirq */
-#define SB_HARDIRQ_MASK		(0xfU << 16)
-#define SB_NMI_MASK		(0xfU << 20)
+#define SB_HARDIRQ_MASK		(0xfffU << 16)	/* either layout's hardirq */
+#define SB_NMI_MASK		(1U << 28)	/* 7.x's NMI (20 before) */
 
 /*
  * An interrupt runs with the interrupted task's pid, and the entry probe
