@@ -105,6 +105,8 @@ static const struct func_def catalogue[] = {
 };
 
 #define NR_CATALOGUE	(sizeof(catalogue) / sizeof(catalogue[0]))
+/* The first entries are slot 0's candidates; cmdq_issuer() picks one. */
+#define NR_ISSUERS	2
 
 /*
  * Names only arm-smmu-v3 defines: their addresses bound the v3 object in
@@ -444,14 +446,15 @@ static const struct func_def *catalogue_find(const char *name)
 /*
  * The function every command goes through, once per batch sent to the
  * queue: the inner issuer where the kernel has one as a function of its
- * own (BTF), else arm_smmu_cmdq_issue_cmdlist().
+ * own (BTF), else arm_smmu_cmdq_issue_cmdlist(). Asked once, at load
+ * (tracer.issuer): each lookup walks all of the kernel's BTF types.
  */
-const char *cmdq_issuer(const struct btf *btf)
+const struct func_def *cmdq_issuer(const struct btf *btf)
 {
 	if (btf && btf__find_by_name_kind(btf, catalogue[1].name,
 					  BTF_KIND_FUNC) > 0)
-		return catalogue[1].name;
-	return catalogue[0].name;
+		return &catalogue[1];
+	return &catalogue[0];
 }
 
 /* Builds the function list: the cmdq first, then the catalogue or -f. */
@@ -462,9 +465,9 @@ int select_funcs(struct tracer *t)
 	size_t i;
 	int j, err = 0;
 
-	t->funcs[t->nr_funcs++].def = catalogue_find(cmdq_issuer(t->btf));
+	t->funcs[t->nr_funcs++].def = t->issuer;
 	if (!t->o->funcs) {
-		for (i = 2; i < NR_CATALOGUE; i++) {
+		for (i = NR_ISSUERS; i < NR_CATALOGUE; i++) {
 			if (!catalogue[i].opt_in)
 				t->funcs[t->nr_funcs++].def = &catalogue[i];
 		}
@@ -537,13 +540,13 @@ int domain_offsets(struct tracer *t)
 	return -ENOENT;
 }
 
-/* The command issuer gained a cmdq argument in 6.10. */
-int cmdq_nr_args(const struct btf *btf)
+/* The command issuer @name gained a cmdq argument in 6.10. */
+int cmdq_nr_args(const struct btf *btf, const char *name)
 {
 	const struct btf_type *tp;
 	int id;
 
-	id = btf__find_by_name_kind(btf, cmdq_issuer(btf), BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 	if (id < 0)
 		return id;
 	tp = btf__type_by_id(btf, id);

@@ -177,7 +177,7 @@ static void resolve_other_locks(struct tracer *t)
 	t->lock_traced[SMMUTRACE_LOCK_CMDQ] = true;
 	snprintf(m, len,
 		 "bounded estimate: an inline atomic; a shared hold (one per cmdlist call with CMD_SYNC, spanning the sync wait) lies inside %s entry .. arm_smmu_cmdq_shared_unlock() entry (%s), recorded as that upper bound; exclusive holds (queue full) are not seen",
-		 cmdq_issuer(t->btf), fentry ? "fentry" : "kprobe");
+		 t->issuer->name, fentry ? "fentry" : "kprobe");
 }
 
 void resolve_locks(struct tracer *t)

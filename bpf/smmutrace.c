@@ -138,7 +138,8 @@ static int load_kernel(struct tracer *t)
 		return -ENOENT;
 	}
 	t->ftrace_funcs = ftrace_funcs__load();
-	t->cmdq_has_cmdq = cmdq_nr_args(t->btf) == 5;
+	t->issuer = cmdq_issuer(t->btf);
+	t->cmdq_has_cmdq = cmdq_nr_args(t->btf, t->issuer->name) == 5;
 	return 0;
 }
 
@@ -148,7 +149,7 @@ static int resolve(struct tracer *t)
 	int i, err;
 
 	/* Probe, do not compare versions: fentry must really attach. */
-	t->fentry_err = fentry_try_attach(cmdq_issuer(t->btf));
+	t->fentry_err = fentry_try_attach(t->issuer->name);
 	t->fentry_ok = !t->fentry_err;
 	if (t->o->probe == PROBE_FENTRY && !t->fentry_ok) {
 		fprintf(stderr, "smmubench trace: --probe fentry: fentry cannot attach on this kernel (%s)\n",

@@ -188,6 +188,7 @@ struct tracer {
 	char lock_method[SMMUTRACE_MAX_LOCKS][512];
 	bool lock_traced[SMMUTRACE_MAX_LOCKS];
 	char lock_learned_in[SMMUTRACE_MAX_LOCKS][160];	/* functions, comma list */
+	const struct func_def *issuer;	/* slot 0: cmdq_issuer() */
 	bool cmdq_has_cmdq;
 	int learn_slot;		/* finalise_s1, to learn the asid lock, or -1 */
 	uint64_t kdata_lo, kdata_hi;
@@ -224,13 +225,13 @@ extern const char *const lock_stat_names[SMMUTRACE_MAX_LOCKS];
 
 unsigned int kernel_version(void);
 void v3_span(struct tracer *t);
-const char *cmdq_issuer(const struct btf *btf);
+const struct func_def *cmdq_issuer(const struct btf *btf);
 int select_funcs(struct tracer *t);
 void resolve_func(struct tracer *t, struct func *f);
 bool name_is_exact(const char *sym, const char *name);
 bool use_fentry(const struct tracer *t);
 bool lock_hook_fentry(const struct tracer *t, int k);
-int cmdq_nr_args(const struct btf *btf);
+int cmdq_nr_args(const struct btf *btf, const char *name);
 int domain_offsets(struct tracer *t);
 const char *errstr(int err);
 const char *op_name(int op);

@@ -46,7 +46,7 @@ syncs() {
 # --- 2. a fresh DMA domain's CD: clear to S1 --------------------------------
 # Since 6.15 a device has its default domain from the SMMU's probe: the
 # group goes to identity, then back to DMA inside the window (trace.sh).
-grp=/sys/kernel/iommu_groups/$(basename "$(readlink /sys/bus/pci/devices/$dev2/iommu_group)")/type
+grp=$(group_type "$dev2")
 echo identity >$grp
 smmubench trace -e --no-locks -f arm_smmu_write_cd_entry -- sh -c "echo DMA >$grp" >$out 2>&1
 ok $? "trace -e -- a new DMA domain for $dev2"

@@ -151,11 +151,7 @@ case "$(uname -r)" in
 *)
 	# The core skips set_dev_pasid for a device without PASIDs and
 	# still returns success: prove that the driver ran for every op.
-	# The detach: remove_dev_pasid until 6.19, then the blocked domain's
-	# set_dev_pasid.
-	detach=arm_smmu_remove_dev_pasid
-	grep -q ' arm_smmu_blocking_set_dev_pasid$' /proc/kallsyms &&
-		detach=arm_smmu_blocking_set_dev_pasid
+	detach=$(pasid_detach)
 	echo "p:sbpa arm_smmu_s1_set_dev_pasid
 p:sbpd $detach
 p:sbcmd $(cmdq_issuer) $args" >>$T/kprobe_events

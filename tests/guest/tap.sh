@@ -83,3 +83,21 @@ cmdq_issuer() {
 		echo arm_smmu_cmdq_issue_cmdlist
 	fi
 }
+
+# group_type DEV: the sysfs file of DEV's iommu group's default domain
+# type. Writing it (no driver bound) gives the group a new default domain:
+# since 6.15 the only way to a fresh-domain attach, as devices get theirs
+# when the SMMU probes them.
+group_type() {
+	echo "/sys/kernel/iommu_groups/$(basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")")/type"
+}
+
+# The driver's PASID detach: arm_smmu_remove_dev_pasid until 6.19, then
+# the blocked domain's set_dev_pasid.
+pasid_detach() {
+	if grep -q ' arm_smmu_blocking_set_dev_pasid$' /proc/kallsyms; then
+		echo arm_smmu_blocking_set_dev_pasid
+	else
+		echo arm_smmu_remove_dev_pasid
+	fi
+}

@@ -102,7 +102,7 @@ esac
 # Since 6.15 a device is attached to its default domain when the SMMU
 # probes it, not when a driver binds: there, a fresh DMA domain comes from
 # the group's type, identity (before the window) back to DMA (inside).
-grp=/sys/kernel/iommu_groups/$(basename "$(readlink /sys/bus/pci/devices/$dev/iommu_group)")/type
+grp=$(group_type "$dev")
 retype=true
 case $k in
 7.*)	echo identity >$grp
@@ -399,7 +399,7 @@ lk=init_mutex
 retype2=true
 case $k in
 7.*)	lk=devices_lock
-	grp2=/sys/kernel/iommu_groups/$(basename "$(readlink /sys/bus/pci/devices/$d2/iommu_group)")/type
+	grp2=$(group_type "$d2")
 	echo identity >$grp2
 	retype2="echo DMA >$grp2"
 	;;

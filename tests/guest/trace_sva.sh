@@ -51,11 +51,10 @@ F=$F,arm_smmu_master_enable_sva,arm_smmu_master_disable_sva,arm_smmu_attach_prep
 F=$F,arm_smmu_write_ctx_desc,arm_smmu_sync_cd,arm_smmu_write_cd_entry,arm_smmu_cd_writer_sync_entry
 F=$F,arm_smmu_tlb_inv_asid,arm_smmu_atc_inv_domain
 
-# The driver's unbind: arm_smmu_remove_dev_pasid until 6.19, then the
-# blocked domain's set_dev_pasid; sva_lock is gone since 6.19 too.
-unb=arm_smmu_remove_dev_pasid static_locks="iommu_sva_lock sva_lock arm_smmu_asid_lock"
+# The driver's unbind (pasid_detach); sva_lock is gone since 6.19 too.
+unb=$(pasid_detach) static_locks="iommu_sva_lock sva_lock arm_smmu_asid_lock"
 case $k in
-7.*) unb=arm_smmu_blocking_set_dev_pasid static_locks="iommu_sva_lock arm_smmu_asid_lock" ;;
+7.*) static_locks="iommu_sva_lock arm_smmu_asid_lock" ;;
 esac
 
 dmesg | grep -q 'test only: emulating [0-9]* substream ID bits'
