@@ -149,7 +149,7 @@ static int resolve(struct tracer *t)
 	int i, err;
 
 	/* Probe, do not compare versions: fentry must really attach. */
-	t->fentry_err = fentry_try_attach(t->issuer->name);
+	t->fentry_err = fentry_try_attach(t->btf, t->issuer->name);
 	t->fentry_ok = !t->fentry_err;
 	if (t->o->probe == PROBE_FENTRY && !t->fentry_ok) {
 		fprintf(stderr, "smmubench trace: --probe fentry: fentry cannot attach on this kernel (%s)\n",

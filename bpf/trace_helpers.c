@@ -58,16 +58,41 @@ static int ksym_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * One line of kallsyms, "addr type name[\t[module]]", parsed by hand: a
+ * 7.x image has 250,000 lines and sscanf() costs seconds of them under
+ * emulation. Returns the name's length, 0 for a line to skip.
+ */
+static size_t ksym_parse(char *line, unsigned long long *addr, char *type,
+			 bool *in_module)
+{
+	char *p, *name;
+	size_t len;
+
+	*addr = strtoull(line, &p, 16);
+	if (p == line || *p != ' ' || !p[1] || p[2] != ' ')
+		return 0;
+	*type = p[1];
+	name = p + 3;
+	len = strcspn(name, " \t\n");
+	if (!len)
+		return 0;
+	*in_module = name[len] == '\t' || name[len] == ' ';
+	name[len] = '\0';
+	memmove(line, name, len + 1);
+	return len;
+}
+
 /* @modules: the symbols of loaded modules ("[module]") instead. */
 static struct ksyms *ksyms__load_part(const char *path, bool modules)
 {
-	char line[512], name[256], mod[256];
 	unsigned long long addr;
+	bool in_module, sorted = true;
+	char line[1024];	/* KSYM_NAME_LEN is 512 */
 	struct ksyms *ks;
 	FILE *f;
 	size_t i;
 	char type;
-	int n;
 
 	f = fopen(path, "r");
 	if (!f)
@@ -76,20 +101,22 @@ static struct ksyms *ksyms__load_part(const char *path, bool modules)
 	if (!ks)
 		goto err;
 	while (fgets(line, sizeof(line), f)) {
-		n = sscanf(line, "%llx %c %255s %255s", &addr, &type, name, mod);
-		if (n < 3)
+		if (!ksym_parse(line, &addr, &type, &in_module))
 			continue;
-		if ((n == 4) != modules)	/* "[module]": not the image */
+		if (in_module != modules)	/* "[module]": not the image */
 			continue;
-		if (ksyms__add(ks, addr, type, name))
+		if (ks->nr && addr < ks->syms[ks->nr - 1].addr)
+			sorted = false;
+		if (ksyms__add(ks, addr, type, line))
 			goto err;
 	}
 	fclose(f);
 	f = NULL;
 	for (i = 0; i < ks->nr; i++)
 		ks->syms[i].name = ks->strs + (uintptr_t)ks->syms[i].name;
-	/* kallsyms is sorted by address already; a stable order is enough. */
-	qsort(ks->syms, ks->nr, sizeof(*ks->syms), ksym_cmp);
+	/* The image's part is in address order already; a stable order is enough. */
+	if (!sorted)
+		qsort(ks->syms, ks->nr, sizeof(*ks->syms), ksym_cmp);
 	return ks;
 err:
 	if (f)
@@ -200,7 +227,7 @@ bool ksyms__addrs_hidden(const struct ksyms *ks)
 	return true;
 }
 
-int fentry_try_attach(const char *func)
+int fentry_try_attach(const struct btf *btf, const char *func)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
@@ -209,14 +236,8 @@ int fentry_try_attach(const char *func)
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = BPF_TRACE_FENTRY);
 	int prog_fd = -1, link_fd = -1, id, err;
-	struct btf *btf;
 
-	btf = btf__load_vmlinux_btf();
-	err = libbpf_get_error(btf);
-	if (err)
-		return err;
 	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
-	btf__free(btf);
 	if (id < 0)
 		return id;
 	opts.attach_btf_id = id;

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct btf;
+
 struct ksym {
 	uint64_t addr;
 	char *name;
@@ -47,8 +49,8 @@ const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr);
 /* True when every address in the list of all-zero addresses (kptr_restrict). */
 bool ksyms__addrs_hidden(const struct ksyms *ks);
 
-/* Loads and attaches a minimal fentry program to @func: 0 or -errno. */
-int fentry_try_attach(const char *func);
+/* Loads and attaches a minimal fentry program to @func of @btf (vmlinux): 0 or -errno. */
+int fentry_try_attach(const struct btf *btf, const char *func);
 /*
  * ftrace's available_filter_functions, read once (NULL if tracefs is not
  * there): fentry needs its target there; a function missing from it is
