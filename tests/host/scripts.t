@@ -31,6 +31,19 @@ check "experiment with an unknown kernel: refused, names it" \
 	eval 'script 1 experiment x 6.1-sva no-such-kernel && err_has "kernel '"'no-such-kernel'"': not under build/kernels"'
 check "experiment with a missing patch: refused, names it" \
 	eval 'script 1 experiment x 6.1-sva 6.1-sva+/nonexistent.patch && err_has "patch /nonexistent.patch: no such file"'
+# --chain on the committed three-kernel run: each kernel against the one
+# before it, never against the first; the run's record (summary.md) kept.
+seed3=$work/seed3
+cp -r "$top/results/experiments/seed-6.1-6.12-7.x" "$seed3"
+check "experiment --no-run --chain: 6.1-sva -> 6.12-sva -> 7.x-sva, summary kept" \
+	eval 'script 0 experiment --no-run --chain --out "$seed3" seed3 6.1-sva 6.12-sva 7.x-sva &&
+	 [ -s "$seed3/compare-6.1-sva-vs-6.12-sva.md" ] && [ -s "$seed3/compare-6.12-sva-vs-7.x-sva.md" ] &&
+	 [ ! -e "$seed3/compare-6.1-sva-vs-7.x-sva.md" ] &&
+	 cmp -s "$seed3/summary.md" "$top/results/experiments/seed-6.1-6.12-7.x/summary.md"'
+check "the three-kernel summary: one counts table, a column per kernel" \
+	eval 'grep -q "^| per bind+unbind (trace-bind-2p, 200 binds) | 6.1-sva | 6.12-sva | 7.x-sva |$" "$seed3/summary.md" &&
+	 grep -q "^| \`lock.arm_smmu_asid_lock.sync_calls\` | 0.00 | 4.00 | 5.00 |$" "$seed3/summary.md" &&
+	 grep -q "^## 7.x-sva against 6.12-sva$" "$seed3/summary.md"'
 check "build-variant with a missing patch: refused before building" \
 	eval 'script 1 build-variant 6.1-sva /nonexistent.patch && err_has "patch /nonexistent.patch: no such file"'
 check "build-variant without a patch: usage, exit 2" \
