@@ -272,39 +272,48 @@ if [ -f /opt/smmubench/smmubench.ko ] && insmod /opt/smmubench/smmubench.ko; the
 	grep -q '^meta	traced	' $run
 	ok $? "run --trace: the results say the op latencies include the probes"
 
-	# --empty (make bench's floor): the same probes attach, their programs
-	# return at once, so nothing is counted while the run makes its calls.
-	smmubench trace --empty -o /tmp/empty.sbr -f arm_smmu_unmap_pages \
-		-- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run3.sbr >$out 2>&1
-	is "$?" 0 "trace --empty -- run -w map exits 0"
-	grep -q "^arm_smmu_unmap_pages .* arm_smmu_unmap_pages 0x[0-9a-f]" $out
-	ok $? "trace --empty: arm_smmu_unmap_pages resolved and attached"
-	is "$(results_counter /tmp/empty.sbr cmdq.calls)" 0 "trace --empty: no cmdlist call counted"
-	is "$(results_counter /tmp/empty.sbr count.func.arm_smmu_unmap_pages)" 0 \
-		"trace --empty: no unmap_pages call counted"
+	# The front end's own options (--empty, --min-duration) do the same on
+	# every kernel of a probe family: checked on 6.1 (kprobes) and 6.12
+	# (fentry), not again on 7.x, where each trace costs some 40 s of
+	# setup and teardown under emulation.
+	case $k in
+	7.*) echo "# --empty and --min-duration: checked on 6.1 and 6.12" ;;
+	*)
+		# --empty (make bench's floor): the same probes attach, their programs
+		# return at once, so nothing is counted while the run makes its calls.
+		smmubench trace --empty -o /tmp/empty.sbr -f arm_smmu_unmap_pages \
+			-- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run3.sbr >$out 2>&1
+		is "$?" 0 "trace --empty -- run -w map exits 0"
+		grep -q "^arm_smmu_unmap_pages .* arm_smmu_unmap_pages 0x[0-9a-f]" $out
+		ok $? "trace --empty: arm_smmu_unmap_pages resolved and attached"
+		is "$(results_counter /tmp/empty.sbr cmdq.calls)" 0 "trace --empty: no cmdlist call counted"
+		is "$(results_counter /tmp/empty.sbr count.func.arm_smmu_unmap_pages)" 0 \
+			"trace --empty: no unmap_pages call counted"
 
-	# --min-duration at this run's median unmap_pages: every call is either
-	# kept (and at least that long) or counted below it.
-	min=$(awk '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" { print $3 }' $res |
-		sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	smmubench trace --no-locks -m "${min}ns" -o $res \
-		-f arm_smmu_unmap_pages -- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run2.sbr >$out 2>&1
-	is "$?" 0 "trace -m ${min}ns -- run -w map exits 0"
-	kept=$(counter count.func.arm_smmu_unmap_pages)
-	below=$(counter below_min.func.arm_smmu_unmap_pages)
-	echo "# --min-duration ${min}ns: $kept kept, $below below (emulated timings)"
-	is "$((kept + below))" $n "-m: kept + below = $n unmap_pages calls"
-	is "$(awk -v m="$min" '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" && $3 < m' $res | wc -l)" 0 \
-		"-m: no kept call shorter than ${min}ns"
-	is "$(grep -c '^sample	func.arm_smmu_unmap_pages	' $res)" "$kept" "-m: one raw sample per kept call"
-	# The run above may keep every call (this machine's speed drifts):
-	# an hour keeps none, and lock holds are not filtered.
-	smmubench trace --no-locks -m 3600s -o $res \
-		-f arm_smmu_unmap_pages -- smmubench run -w map -d "$dev" -n 8 -q -o /tmp/run2.sbr >$out 2>&1
-	is "$?" 0 "trace -m 3600s -- run -w map -n 8 exits 0"
-	is "$(counter count.func.arm_smmu_unmap_pages)/$(counter below_min.func.arm_smmu_unmap_pages)" 0/8 \
-		"-m 3600s: no call kept, 8 below"
-	is "$(counter cmdq.calls)" 0 "-m 3600s: no cmdlist call kept, nor its commands"
+		# --min-duration at this run's median unmap_pages: every call is either
+		# kept (and at least that long) or counted below it.
+		min=$(awk '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" { print $3 }' $res |
+			sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+		smmubench trace --no-locks -m "${min}ns" -o $res \
+			-f arm_smmu_unmap_pages -- smmubench run -w map -d "$dev" -n $n -q -o /tmp/run2.sbr >$out 2>&1
+		is "$?" 0 "trace -m ${min}ns -- run -w map exits 0"
+		kept=$(counter count.func.arm_smmu_unmap_pages)
+		below=$(counter below_min.func.arm_smmu_unmap_pages)
+		echo "# --min-duration ${min}ns: $kept kept, $below below (emulated timings)"
+		is "$((kept + below))" $n "-m: kept + below = $n unmap_pages calls"
+		is "$(awk -v m="$min" '$1 == "sample" && $2 == "func.arm_smmu_unmap_pages" && $3 < m' $res | wc -l)" 0 \
+			"-m: no kept call shorter than ${min}ns"
+		is "$(grep -c '^sample	func.arm_smmu_unmap_pages	' $res)" "$kept" "-m: one raw sample per kept call"
+		# The run above may keep every call (this machine's speed drifts):
+		# an hour keeps none, and lock holds are not filtered.
+		smmubench trace --no-locks -m 3600s -o $res \
+			-f arm_smmu_unmap_pages -- smmubench run -w map -d "$dev" -n 8 -q -o /tmp/run2.sbr >$out 2>&1
+		is "$?" 0 "trace -m 3600s -- run -w map -n 8 exits 0"
+		is "$(counter count.func.arm_smmu_unmap_pages)/$(counter below_min.func.arm_smmu_unmap_pages)" 0/8 \
+			"-m 3600s: no call kept, 8 below"
+		is "$(counter cmdq.calls)" 0 "-m 3600s: no cmdlist call kept, nor its commands"
+		;;
+	esac
 
 	# Two masters on one domain: `run -w attach -m 2` on two untouched
 	# devices. Each probe attaches a device to a fresh default domain, then
@@ -371,6 +380,7 @@ else
 fi
 
 # --- 4. forced probe families ----------------------------------------------
+# (7.x is fentry's family as 6.12 is: one kprobe run of it is enough.)
 case $k in
 6.1)
 	smmubench trace --probe fentry -d 1 >$out 2>&1
@@ -378,7 +388,7 @@ case $k in
 	[ $rc = 1 ] && grep -q 'fentry cannot attach on this kernel' $out
 	ok $? "--probe fentry on 6.1 fails with a clear message"
 	;;
-*)
+6.12)
 	smmubench trace --probe kprobe -f arm_smmu_sync_cd -d 1 >$out 2>&1
 	ok $? "--probe kprobe on 6.12 runs"
 	grep -qE "^$issuer +kprobe " $out
