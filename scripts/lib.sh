@@ -83,7 +83,7 @@ host_mirror() {
 				tolower($1) == "uris:" { uris = $2 }
 				tolower($1) == "enabled:" { enabled = tolower($2) }
 				END { flush() }'
-		done | head -n1
+		done | sed -n 1p
 	)
 	[ -n "$uri" ] || die "no apt source of this host serves Debian '$suite'"
 	echo "$uri"
