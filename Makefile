@@ -183,8 +183,9 @@ bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
-# The seed's comparison, the placement experiments and the 6.12 atomicity
-# experiment (docs/experiments.md): NAME and its kernels, BASE first.
+# The seed's comparison, the placement experiments and the 6.12 and 7.x
+# atomicity experiments (docs/experiments.md): NAME and its kernels, BASE
+# first.
 EXPERIMENTS := seed-6.1-vs-6.12 placement-6.1-wide placement-6.12
 EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
 EXP_placement-6.1-wide := 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
@@ -196,6 +197,8 @@ experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment $(e) $(EXP_$(e)) &&) true
 	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-6.12/summary.md tests/testbed/atomicity.t
+	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-7.x/summary.md \
+		SMMUBENCH_TEST_KERNELS=7.x-sva tests/testbed/atomicity.t
 
 # results/ keeps what a run wrote (results files, the guest's texts,
 # summary.md); everything made from them is remade here, git-ignored.
