@@ -186,12 +186,15 @@ bench: kernels
 # The seed's comparison, the placement experiments and the 6.12 and 7.x
 # atomicity experiments (docs/experiments.md): NAME and its kernels, BASE
 # first.
-EXPERIMENTS := seed-6.1-vs-6.12 placement-6.1-wide placement-6.12
+EXPERIMENTS := seed-6.1-vs-6.12 placement-6.1-wide placement-6.12 placement-7.x
 EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
 EXP_placement-6.1-wide := 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
 EXP_placement-6.12 := 6.12-sva+kernel/placements/6.12/cd-dump.patch \
 	6.12-sva+kernel/placements/6.12/split.patch \
 	6.12-sva+kernel/placements/6.12/wide.patch
+EXP_placement-7.x := 7.x-sva+kernel/placements/7.x/cd-dump.patch \
+	7.x-sva+kernel/placements/7.x/split.patch \
+	7.x-sva+kernel/placements/7.x/wide.patch
 
 experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
