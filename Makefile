@@ -183,10 +183,11 @@ bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
-# The seed's comparison, the placement experiments and the 6.12 atomicity
-# experiment (docs/experiments.md): NAME and its kernels, BASE first;
-# EXPOPT_NAME, options of scripts/experiment.
-EXPERIMENTS := seed-6.1-vs-6.12 seed-6.1-6.12-7.x placement-6.1-wide placement-6.12
+# The seed's comparisons, the placement experiments and the 6.12 and 7.x
+# atomicity experiments (docs/experiments.md): NAME and its kernels, BASE
+# first; EXPOPT_NAME, options of scripts/experiment.
+EXPERIMENTS := seed-6.1-vs-6.12 seed-6.1-6.12-7.x placement-6.1-wide \
+	placement-6.12 placement-7.x
 EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
 EXP_seed-6.1-6.12-7.x := 6.1-sva 6.12-sva 7.x-sva
 EXPOPT_seed-6.1-6.12-7.x := --chain
@@ -194,11 +195,16 @@ EXP_placement-6.1-wide := 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
 EXP_placement-6.12 := 6.12-sva+kernel/placements/6.12/cd-dump.patch \
 	6.12-sva+kernel/placements/6.12/split.patch \
 	6.12-sva+kernel/placements/6.12/wide.patch
+EXP_placement-7.x := 7.x-sva+kernel/placements/7.x/cd-dump.patch \
+	7.x-sva+kernel/placements/7.x/split.patch \
+	7.x-sva+kernel/placements/7.x/wide.patch
 
 experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment $(EXPOPT_$(e)) $(e) $(EXP_$(e)) &&) true
 	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-6.12/summary.md tests/testbed/atomicity.t
+	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-7.x/summary.md \
+		SMMUBENCH_TEST_KERNELS=7.x-sva tests/testbed/atomicity.t
 
 # results/ keeps what a run wrote (results files, the guest's texts,
 # summary.md); everything made from them is remade here, git-ignored.

@@ -6,7 +6,7 @@
  * (SMMUBENCH_IOC_SHARE_MEMBER) as fast as it can, while processes bind and
  * unbind their mm on A (SMMUBENCH_IOC_BIND, one bind+unbind per call),
  * N binds in all. On the test kernels with a domain-wide SVA CD write
- * (kernel/placements/6.12/), every bind writes the CD into B too while B is
+ * (kernel/placements/VERSION/), every bind writes the CD into B too while B is
  * in the domain, and injected faults make some binds fail.
  *
  * A process whose bind failed stops and stays alive until the end, so that

@@ -3,11 +3,11 @@
 # The CD-update atomicity test in the guest (host side:
 # tests/testbed/atomicity.t). Device A binds and unbinds PASIDs BINDS times
 # while device B joins and leaves A's domain (tests/guest/atomicity.c);
-# on kernels with a domain-wide SVA CD write (kernel/placements/6.12/)
+# on kernels with a domain-wide SVA CD write (kernel/placements/VERSION/)
 # every EVERY-th write that reaches B's successor in the list fails, and
 # split's rollback waits DELAY_US with devices_lock dropped. Then, with
 # every PASID unbound and the domain gone, the masters' CD tables are read
-# back (debugfs, kernel/placements/6.12/cd-dump.patch): every valid CD of
+# back (debugfs, kernel/placements/VERSION/cd-dump.patch): every valid CD of
 # a non-zero substream ID is a leak.
 # Prints "# stat KEY VALUE" (workload and driver counts) and
 # "# stale MASTER ssid SSID asid ASID" lines for the host to judge.
