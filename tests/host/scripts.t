@@ -65,22 +65,27 @@ check "build-qemu -j 0: refused, exit 2" \
 check "the placement patch applies to linux-source-6.1 after the flavour's own" \
 	eval '(d=$(readlink -f "$top/build/src/6.1") && [ -f "$d/Makefile" ] && cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/smmu" && mkdir -p "$work/t/drivers/iommu/arm" "$work/t/drivers/iommu" && cp "$d/drivers/iommu/Kconfig" "$work/t/drivers/iommu/" && mv "$work/smmu" "$work/t/drivers/iommu/arm/arm-smmu-v3" && for p in "$top"/kernel/patches/6.1/*.patch "$top"/kernel/placements/6.1/*.patch; do patch -d "$work/t" -p1 -s --dry-run <"$p" >/dev/null && patch -d "$work/t" -p1 -s <"$p" >/dev/null || exit 1; done)'
 
-# applies612 PATCH: the 6.12 flavour's own patches, then PATCH, apply to
-# linux-source-6.12's arm-smmu-v3 driver and Kconfig. The placement
-# patches are alternatives, each on the flavour alone.
-applies612() {
-	d=$(readlink -f "$top/build/src/6.12") && [ -f "$d/Makefile" ] || return 1
-	rm -rf "$work/t612" && mkdir -p "$work/t612/drivers/iommu/arm" &&
-		cp "$d/drivers/iommu/Kconfig" "$work/t612/drivers/iommu/" &&
-		cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/t612/drivers/iommu/arm/" || return 1
-	for q in "$top"/kernel/patches/6.12/*.patch "$1"; do
-		patch -d "$work/t612" -p1 -s --dry-run <"$q" >/dev/null &&
-			patch -d "$work/t612" -p1 -s <"$q" >/dev/null || return 1
+# applies SERIES PATCH: the SERIES flavour's own patches, then PATCH,
+# apply to build/src/SERIES (Debian's linux-source), in a copy of the files
+# they touch. The placement patches are alternatives, each on the flavour
+# alone.
+applies() {
+	d=$(readlink -f "$top/build/src/$1") && [ -f "$d/Makefile" ] || return 1
+	rm -rf "$work/tree" && mkdir -p "$work/tree/drivers/iommu/arm" &&
+		cp "$d/drivers/iommu/Kconfig" "$work/tree/drivers/iommu/" &&
+		{ [ ! -f "$d/drivers/iommu/arm/Kconfig" ] ||	# 7.x has one, 6.12 not
+			cp "$d/drivers/iommu/arm/Kconfig" "$work/tree/drivers/iommu/arm/"; } &&
+		cp -r "$d/drivers/iommu/arm/arm-smmu-v3" "$work/tree/drivers/iommu/arm/" || return 1
+	for q in "$top"/kernel/patches/"$1"/*.patch "$2"; do
+		patch -d "$work/tree" -p1 -s --dry-run <"$q" >/dev/null &&
+			patch -d "$work/tree" -p1 -s <"$q" >/dev/null || return 1
 	done
 }
-for p in cd-dump split wide; do
-	check "the 6.12 $p placement patch applies to linux-source-6.12 after the flavour's own" \
-		applies612 "$top/kernel/placements/6.12/$p.patch"
+for v in 6.12 7.x; do
+	for p in cd-dump split wide; do
+		check "the $v $p placement patch applies to the $v source after the flavour's own" \
+			applies $v "$top/kernel/placements/$v/$p.patch"
+	done
 done
 
 done_testing
