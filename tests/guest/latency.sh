@@ -10,10 +10,18 @@
 # Prints them as "# value NAME NUMBER" lines for the host side, and checks
 # what one boot can: every op was traced, every results file records the
 # test bed's latency model (meta smmu_latency) and clock.
+# With --sweep LIST DIR instead: only a thread sweep of map+unmap over
+# every test device (run --threads LIST), its results files written to DIR
+# for the host to plot.
 # Needs smmubench.ko; emulated timings, never SMMU latencies.
 . /opt/smmubench/tests/tap.sh
 
 dev=${SMMUBENCH_DEVICES%%,*}
+sweep= sweep_dir=
+if [ "${1:-}" = --sweep ]; then
+	sweep=$2 sweep_dir=$3
+	set --
+fi
 n=${1:-64}
 run=/tmp/lat-map.sbr
 res=/tmp/lat-map.trace
@@ -39,6 +47,27 @@ nsamples() {
 meta() {
 	awk -F '\t' -v k="$2" '$1 == "meta" && $2 == k { print $3 }' "$1"
 }
+
+# --- a thread sweep of map+unmap (run --threads LIST) --------------------
+# One results file per point, each with its threads param and t x 50 maps.
+if [ -n "$sweep" ]; then
+	smmubench run -w map -d "$SMMUBENCH_DEVICES" -t "$sweep" -n 50 -q \
+		-o "$sweep_dir/sweep.results" >$out 2>&1
+	is "$?" 0 "run -w map -t $sweep exits 0"
+	for t in $(echo "$sweep" | tr , ' '); do
+		f=$sweep_dir/sweep.t$t.results
+		p=$(awk -F '\t' '$1 == "param" && $2 == "threads" { print $3 }' $f 2>/dev/null)
+		is "$p $(nsamples $f op.map)" "$t $((t * 50))" "sweep point $t: its own file, param threads $t, $((t * 50)) maps"
+		is "$(meta $f smmu_latency)" "$(meta "$sweep_dir/sweep.t1.results" smmu_latency)" \
+			"sweep point $t records the latency model"
+		el=$(results_counter $f elapsed_ns)
+		echo "# sweep threads=$t elapsed_ns=$el map+unmap/s per thread=$(awk -v e="$el" 'BEGIN { if (e > 0) printf "%.0f", 50 / (e / 1e9) }') iotlb_sync_p50=$(median $f op.iotlb_sync)"
+	done
+	rmmod smmubench
+	dmesg_clean "thread sweep"
+	tap_done
+	exit
+fi
 value() {
 	echo "# value $1 $2"
 }
@@ -76,17 +105,5 @@ done
 value arm_smmu_asid_lock.hold_p50 "$(median $ares lock.arm_smmu_asid_lock.hold)"
 value arm_smmu_asid_lock.attach_holds "$(results_counter $ares lock.arm_smmu_asid_lock.in.arm_smmu_attach_dev.holds none)"
 value arm_smmu_asid_lock.attach_sync_calls "$(results_counter $ares lock.arm_smmu_asid_lock.in.arm_smmu_attach_dev.sync_calls none)"
-# --- a thread sweep of map+unmap (run --threads LIST) --------------------
-# One results file per point, each with its threads param and t x n maps.
-smmubench run -w map -d "$SMMUBENCH_DEVICES" -t 1,2,4 -n 50 -q \
-	-o /tmp/lat-sweep.results >$out 2>&1
-is "$?" 0 "run -w map -t 1,2,4 exits 0"
-for t in 1 2 4; do
-	f=/tmp/lat-sweep.t$t.results
-	p=$(awk -F '\t' '$1 == "param" && $2 == "threads" { print $3 }' $f 2>/dev/null)
-	is "$p $(nsamples $f op.map)" "$t $((t * 50))" "sweep point $t: its own file, param threads $t, $((t * 50)) maps"
-	el=$(results_counter $f elapsed_ns)
-	echo "# sweep threads=$t elapsed_ns=$el map+unmap/s per thread=$(awk -v e="$el" 'BEGIN { if (e > 0) printf "%.0f", 50 / (e / 1e9) }') iotlb_sync_p50=$(median $f op.iotlb_sync)"
-done
 dmesg_clean "latency model run"
 tap_done

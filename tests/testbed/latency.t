@@ -15,7 +15,10 @@
 #    3 holds per attach, each with the same CMD_SYNCs under it) grows by
 #    (CMD_SYNCs under it) x X, within TOL per CMD_SYNC;
 #  - on the first kernel, the model at 0 without SEV times the paths as
-#    the host's own QEMU does (two more boots, within 1%).
+#    the host's own QEMU does (two more boots, within 1%);
+#  - on the first kernel, a thread sweep of map+unmap from 1 to 8 threads
+#    (8 vCPUs, 8 test devices, the hardware model 'hw'), and `smmubench
+#    plot` draws its per-thread rate and p50/p99 curves (one more boot).
 # TOL = 250 ns per CMD_SYNC, both ways. The SMMU starts the CMD_SYNC's
 # latency at the doorbell (the CMDQ_PROD write), while the driver still
 # runs its own code before its first CONS read, which the zero-latency
@@ -115,4 +118,22 @@ for k in $(tb_kernels); do
 	done
 	rm -f "$base"
 done
+
+share=$(mktemp -d)
+chmod 777 "$share"
+if tb_guest "$first" --icount 0 --smp 8 --test-devices 8 --smmu-latency hw \
+	--share "$share" -- sh /opt/smmubench/tests/latency.sh --sweep 1,2,4,8 /mnt/host; then
+	"$top/build/host/smmubench" plot "$share"/sweep.t*.results -o "$share/plots" \
+		>"$share/plot.out" 2>&1
+	tb_result $? "[$first] plot of the 1-8 thread sweep exits 0"
+	ls "$share/plots/threads-map.png" "$share/plots/threads-map-latency.png" >/dev/null 2>&1
+	tb_result $? "[$first] plot draws the per-thread rate and the p50/p99 curves against threads"
+	# The sweep's data: one row per point, threads ascending, a rate each.
+	rows=$(awk '!/^#/ && NF { printf "%s%s", sep, $1; sep = "," }' \
+		"$share/plots/data/threads-map-r0.dat" 2>/dev/null)
+	echo "# sweep data: threads $rows"
+	[ "$rows" = 1,2,4,8 ]
+	tb_result $? "[$first] the plotted sweep has the points 1,2,4,8 ($rows)"
+fi
+rm -rf "$share"
 tb_done
