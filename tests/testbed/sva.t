@@ -51,6 +51,18 @@ for k in $(tb_kernels "6.12-sva 6.1-sva 7.x-sva"); do
 		[ -n "$got" ] && [ "$got" = "$want" ]
 		tb_result $? "[$k] $m master(s): commands per bind and unbind match the driver code"
 	done
+	# sva-munmap, 64K populated per munmap: the one bind writes the CD
+	# (2 x CFGI_CD + CMD_SYNC), the unbind clears it (the same) and
+	# flushes the ASID (TLBI_NH_ASID + CMD_SYNC), and each munmap's TLB
+	# flush (one __flush_tlb_range, so one notifier call) becomes one
+	# TLBI_NH_VA (0x12) + CMD_SYNC: QEMU's SMMU has range invalidation
+	# (IDR3.RIL), so 16 pages take one command, and no ATS, so no ATC_INV.
+	got=$(sed -n 's/^# munmap cmds //p' "$tb_out" | sort)
+	echo "# [$k] sva-munmap: commands of one bind, $n munmaps and one unbind:"
+	echo "$got" | sed 's/^/#   /'
+	want=$(printf '18 1 1 %s\n5 1 1 4\n17 1 1 1\n' "$n" | sort)
+	[ -n "$got" ] && [ "$got" = "$want" ]
+	tb_result $? "[$k] sva-munmap: one TLBI_NH_VA + CMD_SYNC per munmap"
 	rm -f "$tb_out"
 done
 tb_done
