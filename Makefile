@@ -185,16 +185,20 @@ bench: kernels
 
 # The seed's comparison, the placement experiments and the 6.12 atomicity
 # experiment (docs/experiments.md): NAME and its kernels, BASE first.
-EXPERIMENTS := seed-6.1-vs-6.12 placement-6.1-wide placement-6.12
+EXPERIMENTS := seed-6.1-vs-6.12 placement-6.1-wide placement-6.12 \
+	inval-6.12-vs-7.x
 EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
 EXP_placement-6.1-wide := 6.1-sva 6.1-sva+kernel/placements/6.1/wide.patch
 EXP_placement-6.12 := 6.12-sva+kernel/placements/6.12/cd-dump.patch \
 	6.12-sva+kernel/placements/6.12/split.patch \
 	6.12-sva+kernel/placements/6.12/wide.patch
+EXP_inval-6.12-vs-7.x := 6.12-sva 7.x-sva
+# scripts/experiment options of an experiment (before its name)
+EXPOPT_inval-6.12-vs-7.x := --suite inval
 
 experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment $(e) $(EXP_$(e)) &&) true
+	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment $(EXPOPT_$(e)) $(e) $(EXP_$(e)) &&) true
 	$(Q)ATOMICITY_SUMMARY=results/experiments/atomicity-6.12/summary.md tests/testbed/atomicity.t
 
 # results/ keeps what a run wrote (results files, the guest's texts,
@@ -202,7 +206,7 @@ experiments: kernels
 plots: deps
 	$(Q)$(MAKE) --no-print-directory $(B)/host/smmubench
 	$(Q)scripts/run-suite --no-run --out results/testbed
-	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment --no-run $(e) $(EXP_$(e)) &&) true
+	$(Q)$(foreach e,$(EXPERIMENTS),scripts/experiment --no-run $(EXPOPT_$(e)) $(e) $(EXP_$(e)) &&) true
 
 clean:
 	rm -rf $(B)/host $(B)/arm64 $(B)/module $(B)/testbed
