@@ -4,8 +4,10 @@
 # emulates them, binds from 1 and 2 processes and with 1 and 2 masters in
 # the bound device's domain complete exactly, the commands each bind and
 # unbind issue are counted from the real command queue, and pasid-attach
-# runs where the kernel has it. Prints "# cmds MASTERS OP N SYNC COUNT" for
-# the host to compare with what the kernel's driver code implies.
+# runs where the kernel has it; map with 2 masters on the domain, and
+# sva-munmap (its munmaps' commands, bad sizes, kill -9). Prints "# cmds
+# MASTERS OP N SYNC COUNT" and "# munmap cmds OP N SYNC COUNT" for the
+# host to compare with what the kernel's driver code implies.
 # Usage: sva.sh ITERATIONS
 . /opt/smmubench/tests/tap.sh
 n=${1:-20}

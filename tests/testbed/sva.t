@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # PASID binds through the real driver on the source-built kernels with
 # emulated substreams (scripts/build-kernel), and the exact commands each
-# bind and unbind put on the command queue.
+# bind and unbind, and each munmap of an SVA-bound range, put on the
+# command queue.
 . "$(dirname "$0")/lib.sh"
 
 n=20
