@@ -8,9 +8,9 @@
 # Covers: exact sample counts for attach (1/2 threads x 1/2 masters) and
 # map (two sizes); kprobe counts proving the arm-smmu-v3 driver ran for
 # every op; bind, pasid-attach and sva-munmap refused up front; bad input;
-# two runs at
-# once; kill -9, rmmod and driver unbind mid-run; an ioctl fuzz; and that
-# afterwards no domain is left and every device is back where it was.
+# two runs at once; kill -9, rmmod and driver unbind mid-run; an ioctl
+# fuzz; and that afterwards no domain is left and every device is back
+# where it was.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/guest/tap.sh
 . "$here/tap.sh"
