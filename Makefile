@@ -183,11 +183,12 @@ bench: kernels
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench
 
-# The seed's comparisons, the placement experiments and the 6.12 and 7.x
-# atomicity experiments (docs/experiments.md): NAME and its kernels, BASE
-# first; EXPOPT_NAME, options of scripts/experiment.
+# The seed's comparisons, the placement experiments, the 6.12 and 7.x
+# atomicity experiments and the invalidation paths (docs/experiments.md):
+# NAME and its kernels, BASE first; EXPOPT_NAME, options of
+# scripts/experiment (before the name).
 EXPERIMENTS := seed-6.1-vs-6.12 seed-6.1-6.12-7.x placement-6.1-wide \
-	placement-6.12 placement-7.x
+	placement-6.12 placement-7.x inval-6.12-vs-7.x
 EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
 EXP_seed-6.1-6.12-7.x := 6.1-sva 6.12-sva 7.x-sva
 EXPOPT_seed-6.1-6.12-7.x := --chain
@@ -198,6 +199,8 @@ EXP_placement-6.12 := 6.12-sva+kernel/placements/6.12/cd-dump.patch \
 EXP_placement-7.x := 7.x-sva+kernel/placements/7.x/cd-dump.patch \
 	7.x-sva+kernel/placements/7.x/split.patch \
 	7.x-sva+kernel/placements/7.x/wide.patch
+EXP_inval-6.12-vs-7.x := 6.12-sva 7.x-sva
+EXPOPT_inval-6.12-vs-7.x := --suite inval
 
 experiments: kernels
 	$(Q)$(MAKE) --no-print-directory all

@@ -490,6 +490,7 @@ static const struct {
 	{ "map", { "op.map", "op.unmap", "op.iotlb_sync" } },
 	{ "bind", { "op.bind", "op.unbind" } },
 	{ "pasid-attach", { "op.pasid_attach", "op.pasid_detach" } },
+	{ "sva-munmap", { "op.munmap" } },
 };
 
 /* One run of a sweep: its threads, rate per thread and op latencies. */

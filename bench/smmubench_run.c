@@ -12,6 +12,7 @@
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -35,7 +36,7 @@ struct sb_thread {
 	struct sb_dev *devs[SMMUBENCH_MAX_MASTERS];
 	u32 nr_devs;
 	struct iommu_domain *domain;	/* map, pasid-attach */
-	bool attached;			/* domain attached to devs[0] */
+	u32 nr_attached;		/* domain attached to devs[0..n) */
 	bool sva;			/* holds devs[0]'s SVA feature */
 	struct page *page;		/* map: the granule mapped over and over */
 	struct smmubench_sample *samples;
@@ -346,8 +347,8 @@ static int sb_validate(struct smmubench_run *p, char *reason)
 			  p->abi_version, SMMUBENCH_ABI_VERSION);
 		return -EINVAL;
 	}
-	if (wl == SMMUBENCH_WL_BIND) {
-		sb_reason(reason, "the bind workload runs through SMMUBENCH_IOC_BIND");
+	if (wl == SMMUBENCH_WL_BIND || wl == SMMUBENCH_WL_SVA_MUNMAP) {
+		sb_reason(reason, "the bind and sva-munmap workloads run through SMMUBENCH_IOC_BIND");
 		return -EINVAL;
 	}
 	if (wl != SMMUBENCH_WL_ATTACH && wl != SMMUBENCH_WL_MAP &&
@@ -375,8 +376,13 @@ static int sb_validate(struct smmubench_run *p, char *reason)
 			  SMMUBENCH_MAX_MASTERS);
 		return -EINVAL;
 	}
-	if (wl != SMMUBENCH_WL_ATTACH && p->masters > 1) {
-		sb_reason(reason, "masters applies to the attach workload only");
+	if (wl == SMMUBENCH_WL_MAP && p->masters > SMMUBENCH_MAX_MASTERS) {
+		sb_reason(reason, "masters %u: want 1 to %u", p->masters,
+			  SMMUBENCH_MAX_MASTERS);
+		return -EINVAL;
+	}
+	if (wl == SMMUBENCH_WL_PASID_ATTACH && p->masters > 1) {
+		sb_reason(reason, "masters applies to the attach and map workloads only");
 		return -EINVAL;
 	}
 	if (!p->masters)
@@ -496,9 +502,8 @@ static void sb_thread_teardown(struct sb_thread *t)
 		mutex_unlock(&sb_lock);
 	}
 	t->sva = false;
-	if (t->attached)
-		iommu_detach_device(t->domain, t->devs[0]->dev);
-	t->attached = false;
+	while (t->nr_attached)
+		iommu_detach_device(t->domain, t->devs[--t->nr_attached]->dev);
 	if (t->domain)
 		sb_domain_free(t->domain);
 	t->domain = NULL;
@@ -552,6 +557,7 @@ static int sb_thread_setup(struct sb_thread *t, char *reason)
 	struct smmubench_run *p = t->run->p;
 	struct device *dev = t->devs[0]->dev;
 	unsigned long min_page;
+	u32 m;
 	int ret;
 
 	t->cap_samples = t->iterations * t->run->per_iter;
@@ -587,13 +593,20 @@ static int sb_thread_setup(struct sb_thread *t, char *reason)
 			return -ENOMEM;
 		}
 	}
-	ret = iommu_attach_device(t->domain, dev);
-	if (ret) {
-		sb_reason(reason, "cannot attach a domain to %s (%d)",
-			  dev_name(dev), ret);
-		return ret;
+	/*
+	 * Map: every master of the domain is one more target of its
+	 * invalidations (6.12 walks them under devices_lock for ATS, 7.x
+	 * keeps them in the invalidation array).
+	 */
+	for (m = 0; m < t->nr_devs; m++) {
+		ret = iommu_attach_device(t->domain, t->devs[m]->dev);
+		if (ret) {
+			sb_reason(reason, "cannot attach a domain to %s (%d)",
+				  dev_name(t->devs[m]->dev), ret);
+			return ret;
+		}
+		t->nr_attached++;
 	}
-	t->attached = true;
 	if (p->workload == SMMUBENCH_WL_PASID_ATTACH)
 		return sb_pasid_setup(t, reason);
 	return 0;
@@ -856,42 +869,130 @@ free_p:
 
 /* ---- BIND ---------------------------------------------------------- */
 
+static void sb_bind_record(struct smmubench_bind *b,
+			   struct smmubench_sample *s, u32 op, u64 t0, u64 t1)
+{
+	s[b->nr_samples] = (struct smmubench_sample) {
+		.op_id = (u64)b->thread << 32 | b->nr_samples,
+		.start_ns = t0, .latency_ns = t1 - t0,
+		.thread = b->thread, .op = op,
+	};
+	b->nr_samples++;
+}
+
+/* Why the loop must end now, or 0: the caller dies or the device goes. */
+static int sb_bind_interrupted(struct sb_dev *sbd, struct sb_share *share)
+{
+	if (fatal_signal_pending(current) || READ_ONCE(sbd->removing))
+		return -EINTR;
+	/* The shared domain is being dismantled: it waits for us. */
+	if (share && READ_ONCE(share->abort))
+		return -ENODEV;
+	return 0;
+}
+
+/* The caller's mm bound to the device's PASID, timed as a BIND sample. */
+static struct iommu_sva *sb_timed_bind(struct sb_dev *sbd,
+				       struct smmubench_bind *b,
+				       struct smmubench_sample *s)
+{
+	struct iommu_sva *handle;
+	u64 t0, t1;
+
+	t0 = sb_now();
+	handle = sb_sva_bind(sbd->dev, current->mm);
+	t1 = sb_now();
+	if (!IS_ERR(handle))
+		sb_bind_record(b, s, SMMUBENCH_OP_BIND, t0, t1);
+	return handle;
+}
+
+static void sb_timed_unbind(struct iommu_sva *handle,
+			    struct smmubench_bind *b,
+			    struct smmubench_sample *s)
+{
+	u64 t0, t1;
+
+	t0 = sb_now();
+	iommu_sva_unbind_device(handle);
+	t1 = sb_now();
+	sb_bind_record(b, s, SMMUBENCH_OP_UNBIND, t0, t1);
+}
+
 static int sb_bind_loop(struct sb_dev *sbd, struct sb_share *share,
 			struct smmubench_bind *b, struct smmubench_sample *s)
 {
 	struct iommu_sva *handle;
-	u64 i, t0, t1;
+	int ret;
+	u64 i;
 
 	for (i = 0; i < b->iterations; i++) {
-		if (fatal_signal_pending(current) || READ_ONCE(sbd->removing))
-			return -EINTR;
-		/* The shared domain is being dismantled: it waits for us. */
-		if (share && READ_ONCE(share->abort))
-			return -ENODEV;
-		t0 = sb_now();
-		handle = sb_sva_bind(sbd->dev, current->mm);
-		t1 = sb_now();
+		ret = sb_bind_interrupted(sbd, share);
+		if (ret)
+			return ret;
+		handle = sb_timed_bind(sbd, b, s);
 		if (IS_ERR(handle))
 			return PTR_ERR(handle);
-		s[b->nr_samples] = (struct smmubench_sample) {
-			.op_id = (u64)b->thread << 32 | b->nr_samples,
-			.start_ns = t0, .latency_ns = t1 - t0,
-			.thread = b->thread, .op = SMMUBENCH_OP_BIND,
-		};
-		b->nr_samples++;
-		t0 = sb_now();
-		iommu_sva_unbind_device(handle);
-		t1 = sb_now();
-		s[b->nr_samples] = (struct smmubench_sample) {
-			.op_id = (u64)b->thread << 32 | b->nr_samples,
-			.start_ns = t0, .latency_ns = t1 - t0,
-			.thread = b->thread, .op = SMMUBENCH_OP_UNBIND,
-		};
-		b->nr_samples++;
+		sb_timed_unbind(handle, b, s);
 		/* Same reason as the kthreads: a long loop must yield. */
 		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * One munmap of a populated range of the caller's bound mm. MAP_POPULATE
+ * matters: the pages it faults in are what the munmap's TLB flush is
+ * for, and that flush is what calls the SVA mmu notifier; an empty
+ * range flushes nothing. Only the munmap is timed.
+ */
+static int sb_munmap_once(struct smmubench_bind *b,
+			  struct smmubench_sample *s)
+{
+	unsigned long addr;
+	u64 t0, t1;
+	int ret;
+
+	addr = vm_mmap(NULL, 0, b->munmap_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, 0);
+	if (IS_ERR_VALUE(addr)) {
+		sb_reason(b->reason, "cannot map %llu bytes in the caller's mm (%ld)",
+			  b->munmap_bytes, (long)addr);
+		return (int)addr;
+	}
+	t0 = sb_now();
+	ret = vm_munmap(addr, b->munmap_bytes);
+	t1 = sb_now();
+	if (ret) {
+		/* Left in the caller's mm, which frees it at exit at worst. */
+		sb_reason(b->reason, "munmap of %llu bytes at 0x%lx failed (%d)",
+			  b->munmap_bytes, addr, ret);
+		return ret;
+	}
+	sb_bind_record(b, s, SMMUBENCH_OP_MUNMAP, t0, t1);
+	return 0;
+}
+
+/* Bind once, iterations x (map populated, timed munmap), unbind. */
+static int sb_munmap_loop(struct sb_dev *sbd, struct sb_share *share,
+			  struct smmubench_bind *b, struct smmubench_sample *s)
+{
+	struct iommu_sva *handle;
+	int ret = 0;
+	u64 i;
+
+	handle = sb_timed_bind(sbd, b, s);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
+	for (i = 0; i < b->iterations && !ret; i++) {
+		ret = sb_bind_interrupted(sbd, share);
+		if (!ret)
+			ret = sb_munmap_once(b, s);
+		cond_resched();
+	}
+	/* Whatever happened, no bind outlives the ioctl. */
+	sb_timed_unbind(handle, b, s);
+	return ret;
 }
 
 /*
@@ -1013,7 +1114,19 @@ static int sb_validate_bind(struct smmubench_bind *b)
 		sb_reason(b->reason, "caller has no mm to bind");
 		return -EINVAL;
 	}
+	if (b->munmap_bytes && (b->munmap_bytes > SMMUBENCH_MAX_SIZE_BYTES ||
+				!PAGE_ALIGNED(b->munmap_bytes))) {
+		sb_reason(b->reason, "munmap_bytes %llu: want a multiple of %lu, at most %llu",
+			  b->munmap_bytes, PAGE_SIZE, SMMUBENCH_MAX_SIZE_BYTES);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* Samples BIND writes: bind+unbind pairs, or bind, munmaps, unbind. */
+static u64 sb_bind_samples(const struct smmubench_bind *b)
+{
+	return b->munmap_bytes ? b->iterations + 2 : 2 * b->iterations;
 }
 
 long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg)
@@ -1040,21 +1153,26 @@ long sb_ioctl_bind(struct sb_ctx *ctx, void __user *arg)
 	ret = sb_bind_claim(b, &sbd, &share);
 	if (ret)
 		goto copy_out;
-	samples = kvmalloc_array(2 * b->iterations, sizeof(*samples),
+	samples = kvmalloc_array(sb_bind_samples(b), sizeof(*samples),
 				 GFP_KERNEL);
 	if (!samples) {
 		sb_reason(b->reason, "cannot allocate %llu samples",
-			  2 * b->iterations);
+			  sb_bind_samples(b));
 		ret = -ENOMEM;
 		goto unclaim;
 	}
-	ret = sb_bind_loop(sbd, share, b, samples);
+	if (b->munmap_bytes)
+		ret = sb_munmap_loop(sbd, share, b, samples);
+	else
+		ret = sb_bind_loop(sbd, share, b, samples);
 	if (ret) {
 		b->error = ret;
 		if (share && READ_ONCE(share->abort))
 			sb_reason(b->reason, "the domain %s shared ended during the bind (a master was unbound from smmubench)",
 				  b->device);
-		else
+		else if (ret == -EINTR)
+			sb_reason(b->reason, "interrupted: the caller is dying or the device is leaving smmubench");
+		else if (!b->reason[0])
 			sb_reason(b->reason, "bind/unbind failed with %ld", ret);
 	}
 	if (copy_to_user(u64_to_user_ptr(b->samples_ptr), samples,

@@ -72,7 +72,15 @@ static const struct {
 	{ "map", SMMUBENCH_WL_MAP },
 	{ "bind", SMMUBENCH_WL_BIND },
 	{ "pasid-attach", SMMUBENCH_WL_PASID_ATTACH },
+	{ "sva-munmap", SMMUBENCH_WL_SVA_MUNMAP },
 };
+
+/* Workloads that run in user threads through SMMUBENCH_IOC_BIND. */
+static bool binds(uint32_t workload)
+{
+	return workload == SMMUBENCH_WL_BIND ||
+	       workload == SMMUBENCH_WL_SVA_MUNMAP;
+}
 
 static const char *const stop_names[] = {
 	[SMMUBENCH_STOP_ITERATIONS] = "iterations",
@@ -89,8 +97,8 @@ static volatile sig_atomic_t interrupted;
 static const char run_doc[] =
 "Run a workload through the Arm SMMUv3 driver with smmubench.ko (root).\n"
 "\n"
-"Needs -w attach|map|bind|pasid-attach and -d DEV[,DEV...]; --iterations\n"
-"and --duration exclude each other.\n"
+"Needs -w attach|map|bind|pasid-attach|sva-munmap and -d DEV[,DEV...];\n"
+"--iterations and --duration exclude each other.\n"
 "\v"
 "The devices are bound to smmubench with driver_override for the run and\n"
 "given back to their previous driver afterwards. A device that another\n"
@@ -112,11 +120,18 @@ static const char run_doc[] =
 "                                  # two threads, one device each, 10 s\n"
 "    smmubench run -w map -d 0000:00:0a.0 -s 2M -g 4K -n 100\n"
 "                                  # map/unmap 2 MiB of 4 KiB pages\n"
+"    smmubench run -w map -d 0000:00:0a.0,0000:00:0b.0 -m 2 -n 100\n"
+"                                  # the same with two masters on the\n"
+"                                  # domain: each unmap invalidates for both\n"
 "    smmubench run -w map -d 0000:00:0a.0 -c 1 -l baseline -o base.results\n"
 "                                  # on CPU 1, labelled, named output\n"
 "    smmubench run -w bind -d 0000:00:0a.0,0000:00:0b.0 -m 2 -P 2 -n 100\n"
 "                                  # two masters share one domain for the\n"
 "                                  # run; 2 processes bind the first one\n"
+"    smmubench run -w sva-munmap -d 0000:00:0a.0 -s 64K -n 100\n"
+"                                  # bind this mm once, then 100 timed\n"
+"                                  # munmaps of 64 KiB populated: the SVA\n"
+"                                  # mmu notifier's invalidation\n"
 "    smmubench run -w map -d 0000:01:00.0 --unbind-driver -n 1000\n"
 "                                  # a spare NIC: taken from its driver for\n"
 "                                  # the run (refused if it is up)\n"
@@ -138,19 +153,19 @@ enum {
 
 static const struct argp_option run_opts[] = {
 	{ NULL, 0, NULL, 0, "Workload:", 1 },
-	{ "workload", 'w', "NAME", 0, "attach, map, bind or pasid-attach", 1 },
+	{ "workload", 'w', "NAME", 0, "attach, map, bind, pasid-attach or sva-munmap", 1 },
 	{ "device", 'd', "DEV[,DEV...]", 0,
 	  "PCI BDF (0000:00:0a.0) or platform device names", 1 },
 	{ "threads", 't', "N[,N...]", 0,
 	  "Threads (default 1); a list sweeps: one run and results file (OUT.tN.results) per point", 1 },
 	{ "processes", 'P', "P", 0,
-	  "bind: P processes of --threads threads, each its own mm (default 1)", 1 },
+	  "bind, sva-munmap: P processes of --threads threads, each its own mm (default 1)", 1 },
 	{ "iterations", 'n', "N", 0,
 	  "Iterations per thread (default 1000)", 1 },
 	{ "duration", 'D', "S", 0, "Run for S seconds instead", 1 },
 	{ "masters", 'm', "M", 0,
-	  "attach: devices sharing each domain; bind: the first M devices share one domain for the run and every binder binds the first (default 1)", 1 },
-	{ "size", 's', "B", 0, "map: bytes per map (K, M, G suffixes; default 4K)", 1 },
+	  "attach, map: devices sharing each domain; bind, sva-munmap: the first M devices share one domain for the run and every binder binds the first (default 1)", 1 },
+	{ "size", 's', "B", 0, "map: bytes per map; sva-munmap: bytes per munmap (K, M, G suffixes; default 4K)", 1 },
 	{ "granule", 'g', "B", 0, "map: page size (default 4K)", 1 },
 	{ "pasid", OPT_PASID, "K", 0, "pasid-attach: first PASID (default 1)", 1 },
 	{ "cpus", 'c', "LIST", 0, "CPUs for the threads, e.g. 0-3,6 (default: all)", 1 },
@@ -272,18 +287,22 @@ static void check_env(struct argp_state *state, struct run_env *env)
 		env->iterations = DEFAULT_ITERATIONS;
 	if (env->nr_sweep > 1 && env->trace)
 		argp_error(state, "--trace traces one run: give --threads one value");
-	if (env->has_masters && env->workload != SMMUBENCH_WL_ATTACH &&
-	    env->workload != SMMUBENCH_WL_BIND)
-		argp_error(state, "--masters applies to the attach and bind workloads only");
-	if ((env->has_size || env->has_granule) && !map)
-		argp_error(state, "--size and --granule apply to the map workload only");
+	if (env->has_masters && env->workload == SMMUBENCH_WL_PASID_ATTACH)
+		argp_error(state, "--masters applies to the attach, map, bind and sva-munmap workloads only");
+	if (env->has_size && !map && env->workload != SMMUBENCH_WL_SVA_MUNMAP)
+		argp_error(state, "--size applies to the map and sva-munmap workloads only");
+	if (env->has_granule && !map)
+		argp_error(state, "--granule applies to the map workload only");
 	if (env->has_pasid && env->workload != SMMUBENCH_WL_PASID_ATTACH)
 		argp_error(state, "--pasid applies to the pasid-attach workload only");
-	if (env->workload == SMMUBENCH_WL_BIND && (env->cpus_arg ||
-						   env->has_duration))
-		argp_error(state, "bind runs in user threads: no --cpus or --duration");
-	if (env->processes > 1 && env->workload != SMMUBENCH_WL_BIND)
-		argp_error(state, "--processes applies to the bind workload only");
+	if (binds(env->workload) && (env->cpus_arg || env->has_duration))
+		argp_error(state, "%s runs in user threads: no --cpus or --duration",
+			   env->workload_name);
+	if (env->processes > 1 && !binds(env->workload))
+		argp_error(state, "--processes applies to the bind and sva-munmap workloads only");
+	if (env->workload == SMMUBENCH_WL_SVA_MUNMAP && env->size % 4096)
+		argp_error(state, "--size %" PRIu64 " is not a multiple of 4K pages",
+			   env->size);
 	/* The module numbers binders below SMMUBENCH_MAX_THREADS. */
 	if ((uint64_t)env->processes * env->threads > SMMUBENCH_MAX_THREADS)
 		argp_error(state, "%u processes x %u threads is above %d binders",
@@ -297,7 +316,7 @@ static void check_env(struct argp_state *state, struct run_env *env)
 	if (map && env->size / env->granule > SMMUBENCH_MAX_PAGES_PER_OP)
 		argp_error(state, "--size / --granule is above %d pages",
 			   SMMUBENCH_MAX_PAGES_PER_OP);
-	if (env->workload == SMMUBENCH_WL_BIND && env->masters > 1) {
+	if (binds(env->workload) && env->masters > 1) {
 		/* Every binder binds the first master of the one domain. */
 		if (env->masters > env->nr_devices)
 			argp_error(state, "--masters %u needs %u devices, %u given",
@@ -307,8 +326,7 @@ static void check_env(struct argp_state *state, struct run_env *env)
 			   env->threads, env->masters, env->threads * env->masters,
 			   env->nr_devices);
 	}
-	if (env->workload != SMMUBENCH_WL_ATTACH &&
-	    env->workload != SMMUBENCH_WL_BIND)
+	if (env->workload == SMMUBENCH_WL_PASID_ATTACH)
 		env->masters = 1;
 }
 
@@ -336,7 +354,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 			if (!strcmp(arg, workloads[i].name))
 				break;
 		if (i == sizeof(workloads) / sizeof(workloads[0]))
-			argp_error(state, "--workload: '%s' is not attach, map, bind or pasid-attach",
+			argp_error(state, "--workload: '%s' is not attach, map, bind, pasid-attach or sva-munmap",
 				   arg);
 		env->workload_name = workloads[i].name;
 		env->workload = workloads[i].id;
@@ -553,6 +571,8 @@ static const char *main_op(uint32_t workload)
 		return "op.map";
 	case SMMUBENCH_WL_BIND:
 		return "op.bind";
+	case SMMUBENCH_WL_SVA_MUNMAP:
+		return "op.munmap";
 	default:
 		return "op.pasid_attach";
 	}
@@ -571,7 +591,7 @@ static int set_params(struct sb_results *r, const struct run_env *env)
 	err = sb_results__set_param(r, "workload", "%s", env->workload_name);
 	err = err ?: sb_results__set_param(r, "devices", "%s", devs);
 	err = err ?: sb_results__set_param(r, "threads", "%u", env->threads);
-	if (env->workload == SMMUBENCH_WL_BIND)
+	if (binds(env->workload))
 		err = err ?: sb_results__set_param(r, "processes", "%u",
 						   env->processes);
 	err = err ?: sb_results__set_param(r, "masters", "%u", env->masters);
@@ -581,9 +601,11 @@ static int set_params(struct sb_results *r, const struct run_env *env)
 	else
 		err = err ?: sb_results__set_param(r, "iterations", "%" PRIu64,
 						   env->iterations);
-	if (env->workload == SMMUBENCH_WL_MAP) {
+	if (env->workload == SMMUBENCH_WL_MAP ||
+	    env->workload == SMMUBENCH_WL_SVA_MUNMAP)
 		err = err ?: sb_results__set_param(r, "size_bytes", "%" PRIu64,
 						   env->size);
+	if (env->workload == SMMUBENCH_WL_MAP) {
 		err = err ?: sb_results__set_param(r, "granule_bytes",
 						   "%" PRIu64, env->granule);
 	}
@@ -723,6 +745,8 @@ static void *bind_thread(void *arg)
 	bt->b.thread = bt->idx;
 	bt->b.iterations = bt->env->iterations;
 	bt->b.samples_ptr = (uintptr_t)bt->samples;
+	if (bt->env->workload == SMMUBENCH_WL_SVA_MUNMAP)
+		bt->b.munmap_bytes = bt->env->size;
 	snprintf(bt->b.device, sizeof(bt->b.device), "%s",
 		 bt->env->claims[bt->dev].name);
 	bt->ret = ioctl(bt->fd, SMMUBENCH_IOC_BIND, &bt->b) ? -errno : 0;
@@ -831,7 +855,9 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 {
 	uint32_t i, n = env->processes * env->threads;
 	char pids[SMMUBENCH_MAX_THREADS * 12] = "";
-	size_t per = 2 * env->iterations, po;
+	/* sva-munmap: one bind, the munmaps, one unbind (docs/abi.md). */
+	size_t per = env->workload == SMMUBENCH_WL_SVA_MUNMAP ?
+		     env->iterations + 2 : 2 * env->iterations, po;
 	struct smmubench_sample *samples;
 	struct binder *bt;
 	int ret = 0;
@@ -966,7 +992,7 @@ static int measure(const struct run_env *env, const char *out, char *err,
 		goto cleanup;
 	watching = true;
 	sb_perf__enable(perf);
-	if (env->workload == SMMUBENCH_WL_BIND)
+	if (binds(env->workload))
 		ret = do_bind(fd, env, r, err, errlen);
 	else
 		ret = do_run(fd, env, r, err, errlen);
@@ -1079,8 +1105,7 @@ int cmd_run(int argc, char **argv)
 
 	for (i = 0; i < env.nr_devices; i++) {
 		/* Binders share a device unless it is in a shared domain. */
-		env.claims[i].shared = env.workload == SMMUBENCH_WL_BIND &&
-				       env.masters == 1;
+		env.claims[i].shared = binds(env.workload) && env.masters == 1;
 		env.claims[i].unbind_driver = env.unbind_driver;
 	}
 	for (ret = 0; bound < env.nr_devices && !ret; bound++)

@@ -29,6 +29,7 @@ static const char *const op_series[SMMUBENCH_OP__MAX] = {
 	[SMMUBENCH_OP_UNBIND] = "op.unbind",
 	[SMMUBENCH_OP_PASID_ATTACH] = "op.pasid_attach",
 	[SMMUBENCH_OP_PASID_DETACH] = "op.pasid_detach",
+	[SMMUBENCH_OP_MUNMAP] = "op.munmap",
 };
 
 int sb_run_add_samples(struct sb_results *r, const struct smmubench_sample *s,

@@ -24,7 +24,7 @@
 #define SMMUBENCH_MAX_ITERATIONS	(1U << 20)	/* per thread */
 #define SMMUBENCH_MAX_SAMPLES		(1U << 21)	/* per run, all threads */
 #define SMMUBENCH_MAX_DURATION_NS	(3600ULL * 1000000000ULL)
-#define SMMUBENCH_MAX_SIZE_BYTES	(1ULL << 30)	/* map: bytes per op */
+#define SMMUBENCH_MAX_SIZE_BYTES	(1ULL << 30)	/* map, munmap: bytes per op */
 #define SMMUBENCH_MAX_PAGES_PER_OP	(1U << 18)	/* map: size / granule */
 #define SMMUBENCH_MAX_CPUS		256	/* bits in cpu_mask */
 #define SMMUBENCH_NAME_LEN		64	/* device names, NUL included */
@@ -35,6 +35,8 @@ enum smmubench_workload {
 	SMMUBENCH_WL_MAP = 2,		/* iommu_map / unmap_fast / iotlb_sync */
 	SMMUBENCH_WL_BIND = 3,		/* PASID bind of the caller's mm (BIND) */
 	SMMUBENCH_WL_PASID_ATTACH = 4,	/* paging domain on PASID k */
+	/* munmap of populated ranges of an SVA-bound mm (BIND munmap_bytes) */
+	SMMUBENCH_WL_SVA_MUNMAP = 5,
 };
 
 /* Kind of one timed operation, smmubench_sample.op. */
@@ -49,6 +51,7 @@ enum smmubench_op {
 	SMMUBENCH_OP_UNBIND = 7,	/* iommu_sva_unbind_device */
 	SMMUBENCH_OP_PASID_ATTACH = 8,	/* iommu_attach_device_pasid */
 	SMMUBENCH_OP_PASID_DETACH = 9,	/* iommu_detach_device_pasid */
+	SMMUBENCH_OP_MUNMAP = 10,	/* vm_munmap of a bound mm's range */
 	SMMUBENCH_OP__MAX,
 };
 
@@ -105,7 +108,7 @@ struct smmubench_run {
 	__u32 workload;			/* SMMUBENCH_WL_ATTACH/MAP/PASID_ATTACH */
 	__u32 nr_devices;		/* names used in devices[] */
 	__u32 threads;			/* 1..SMMUBENCH_MAX_THREADS */
-	__u32 masters;			/* attach: devices per domain; else 1 */
+	__u32 masters;			/* attach, map: devices per domain */
 	__u32 pasid;			/* pasid-attach: first PASID (>= 1) */
 	__u64 iterations;		/* per thread; 0: as many as fit */
 	__u64 duration_ns;		/* 0: no time limit */
@@ -149,17 +152,26 @@ struct smmubench_read_samples {
 	__u64 reserved[4];
 };
 
-/* Binds the calling thread's mm to a device's PASID, iterations times. */
+/*
+ * Binds the calling thread's mm to a device's PASID, iterations times.
+ * With munmap_bytes set, binds once instead and then, iterations times,
+ * maps munmap_bytes of populated anonymous memory in the caller's mm and
+ * times its munmap (the SVA mmu notifier's invalidation), then unbinds:
+ * samples bind, iterations x munmap, unbind.
+ */
 struct smmubench_bind {
 	__u32 abi_version;
 	__u32 thread;			/* in: caller's index, put in samples */
-	__u64 iterations;		/* in: bind+unbind pairs */
-	__u64 samples_ptr;		/* in: struct smmubench_sample[2 * it.] */
+	__u64 iterations;		/* in: bind+unbind pairs, or munmaps */
+	/* in: struct smmubench_sample[2 * it.], or [it. + 2] with munmap */
+	__u64 samples_ptr;
 	__u64 nr_samples;		/* out */
 	char device[SMMUBENCH_NAME_LEN];
 	__s32 error;			/* out: first error or 0 */
 	__u32 reserved0;
-	__u64 reserved[6];
+	/* in: 0, or bytes per munmap: pages, at most SMMUBENCH_MAX_SIZE_BYTES */
+	__u64 munmap_bytes;
+	__u64 reserved[5];
 	char reason[SMMUBENCH_REASON_LEN];
 };
 

@@ -182,6 +182,15 @@ static void directed(int fd)
 	p.workload = SMMUBENCH_WL_BIND;
 	expect_run(fd, &p, EINVAL, "SMMUBENCH_IOC_BIND", "bind through RUN");
 	run_template(&p, dev1);
+	p.workload = SMMUBENCH_WL_SVA_MUNMAP;
+	expect_run(fd, &p, EINVAL, "SMMUBENCH_IOC_BIND", "sva-munmap through RUN");
+	run_template(&p, dev1);
+	p.workload = SMMUBENCH_WL_PASID_ATTACH;
+	p.pasid = 1;
+	p.masters = 2;
+	expect_run(fd, &p, EINVAL, "attach and map workloads only",
+		   "pasid-attach with 2 masters");
+	run_template(&p, dev1);
 	p.workload = SMMUBENCH_WL_PASID_ATTACH;
 	p.pasid = 1;
 	expect_run(fd, &p, EOPNOTSUPP, "SSIDSIZE=0", "pasid-attach up front");
@@ -201,6 +210,17 @@ static void directed(int fd)
 	snprintf(bd.device, sizeof(bd.device), "%s", dev1);
 	check(ioctl(fd, SMMUBENCH_IOC_BIND, &bd) && errno == EINVAL,
 	      "BIND with 0 iterations");
+	/* Refused before the claim: the sample buffer is never written. */
+	bd.iterations = 1;
+	bd.samples_ptr = 1;
+	bd.munmap_bytes = 4096 + 1;
+	check(ioctl(fd, SMMUBENCH_IOC_BIND, &bd) && errno == EINVAL &&
+	      strstr(bd.reason, "munmap_bytes"),
+	      "BIND munmap_bytes not a multiple of the page size");
+	bd.munmap_bytes = SMMUBENCH_MAX_SIZE_BYTES + 4096;
+	check(ioctl(fd, SMMUBENCH_IOC_BIND, &bd) && errno == EINVAL &&
+	      strstr(bd.reason, "munmap_bytes"),
+	      "BIND munmap_bytes above SMMUBENCH_MAX_SIZE_BYTES");
 	check(ioctl(fd, _IO(SMMUBENCH_IOC_MAGIC, 77)) && errno == ENOTTY,
 	      "unknown ioctl");
 	check(ioctl(fd, SMMUBENCH_IOC_RUN, NULL) && errno == EFAULT,

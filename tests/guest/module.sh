@@ -7,9 +7,10 @@
 #
 # Covers: exact sample counts for attach (1/2 threads x 1/2 masters) and
 # map (two sizes); kprobe counts proving the arm-smmu-v3 driver ran for
-# every op; bind and pasid-attach refused up front; bad input; two runs at
-# once; kill -9, rmmod and driver unbind mid-run; an ioctl fuzz; and that
-# afterwards no domain is left and every device is back where it was.
+# every op; bind, pasid-attach and sva-munmap refused up front; bad input;
+# two runs at once; kill -9, rmmod and driver unbind mid-run; an ioctl
+# fuzz; and that afterwards no domain is left and every device is back
+# where it was.
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/guest/tap.sh
 . "$here/tap.sh"
@@ -121,7 +122,7 @@ done
 echo >"$T/kprobe_events"
 
 # --- refused up front ---------------------------------------------------
-for wl in bind pasid-attach; do
+for wl in bind pasid-attach sva-munmap; do
 	smmubench run -q -w $wl -d "$D1" -n 5 -o "$W/$wl.results" >"$W/log" 2>&1
 	rc=$?
 	is $rc 1 "$wl fails (exit 1)"
@@ -164,7 +165,10 @@ expect 2 "need 3 devices" "3 threads, 2 devices" -- -w attach -d "$D1,$D2" -t 3
 expect 2 "size" "size 3000" -- -w map -d "$D1" -s 3000
 expect 2 "not a number" "garbage count" -- -w attach -d "$D1" -n 12abc
 expect 2 "needs 2 devices" "bind, 2 masters, 1 device" -- -w bind -d "$D1" -m 2
-expect 2 "attach and bind workloads only" "map with 2 masters" -- -w map -d "$D1" -m 2
+expect 2 "attach, map, bind and sva-munmap workloads only" "pasid-attach with 2 masters" -- \
+	-w pasid-attach -d "$D1,$D2" -m 2
+expect 2 "map and sva-munmap workloads only" "size on attach" -- -w attach -d "$D1" -s 8K
+expect 2 "multiple of 4K" "sva-munmap of 6000 bytes" -- -w sva-munmap -d "$D1" -s 6000
 
 # --- progress on a long run ---------------------------------------------
 smmubench run --progress -w attach -d "$D1" -D 2 -o "$W/p.results" >"$W/out" 2>"$W/log"

@@ -4,8 +4,10 @@
 # emulates them, binds from 1 and 2 processes and with 1 and 2 masters in
 # the bound device's domain complete exactly, the commands each bind and
 # unbind issue are counted from the real command queue, and pasid-attach
-# runs where the kernel has it. Prints "# cmds MASTERS OP N SYNC COUNT" for
-# the host to compare with what the kernel's driver code implies.
+# runs where the kernel has it; map with 2 masters on the domain, and
+# sva-munmap (its munmaps' commands, bad sizes, kill -9). Prints "# cmds
+# MASTERS OP N SYNC COUNT" and "# munmap cmds OP N SYNC COUNT" for the
+# host to compare with what the kernel's driver code implies.
 # Usage: sva.sh ITERATIONS
 . /opt/smmubench/tests/tap.sh
 n=${1:-20}
@@ -192,6 +194,56 @@ p:sbcmd $(cmdq_issuer) $args" >>$T/kprobe_events
 	;;
 esac
 no_leftovers "after pasid-attach"
+
+# --- map with 2 masters on the domain -------------------------------------
+smmubench run -w map -d "$D1,$D2" -m 2 -n "$n" -q -o /tmp/mapm2.results >/tmp/m.log 2>&1
+ok $? "map with 2 masters on the domain, $n iterations: $(tail -n 1 /tmp/m.log)"
+for s in op.map op.unmap op.iotlb_sync op.empty; do
+	is "$(samples /tmp/mapm2.results $s)" "$n" "map, 2 masters: $n $s samples"
+done
+no_leftovers "after the 2-master map"
+
+# --- sva-munmap: the SVA mmu notifier's invalidation ----------------------
+# Every command of the binder thread; only the munmaps issue TLBI_NH_VA
+# (0x12): the bind and unbind write CDs and flush the ASID (0x11).
+echo "p:sbcmd $(cmdq_issuer) $args" >>$T/kprobe_events
+echo 'comm == "smmubench"' >$T/events/kprobes/sbcmd/filter
+echo >$T/trace
+echo 1 >$T/events/kprobes/sbcmd/enable
+smmubench run -w sva-munmap -d "$D1" -s 64K -n "$n" -q -o /tmp/munmap.results >/tmp/mu.log 2>&1
+ok $? "sva-munmap of 64K, $n iterations: $(tail -n 1 /tmp/mu.log)"
+echo 0 >$T/events/kprobes/sbcmd/enable
+is "$(samples /tmp/munmap.results op.munmap)" "$n" "sva-munmap: $n munmap samples"
+is "$(samples /tmp/munmap.results op.bind)" 1 "sva-munmap: one bind"
+is "$(samples /tmp/munmap.results op.unbind)" 1 "sva-munmap: one unbind"
+grep 'sbcmd:' $T/trace | sed 's/.*sbcmd: ([^)]*) //' | sort | uniq -c |
+	while read -r count op nn sync; do
+		echo "# munmap cmds ${op#op=} ${nn#n=} ${sync#sync=} $count"
+	done
+echo >$T/kprobe_events
+no_leftovers "after sva-munmap"
+
+smmubench run -w sva-munmap -d "$D1" -s 6000 -n 5 -q -o /tmp/mu.results >/tmp/mu.log 2>&1
+is $? 2 "sva-munmap of 6000 bytes is refused (exit 2)"
+grep -q 'multiple of 4K' /tmp/mu.log
+ok $? "with the reason: $(tail -n 1 /tmp/mu.log)"
+smmubench run -w sva-munmap -d "$D1" -s 2G -n 5 -q -o /tmp/mu.results >/tmp/mu.log 2>&1
+is $? 2 "sva-munmap of 2G is refused (exit 2)"
+grep -q 'out of range' /tmp/mu.log
+ok $? "with the reason: $(tail -n 1 /tmp/mu.log)"
+
+# Killed mid-loop: the bind goes with the ioctl, the device is given back.
+smmubench run -w sva-munmap -d "$D1" -s 64K -n 1000000 -q -o /tmp/mk.results >/tmp/mk.log 2>&1 &
+pid=$!
+wait_busy "$D1"
+ok $? "a long sva-munmap holds $D1"
+sleep 1
+kill -9 $pid
+wait $pid
+is $? 137 "kill -9 ends the sva-munmap run"
+no_leftovers "after kill -9 of sva-munmap"
+smmubench run -w sva-munmap -d "$D1" -s 4K -n 3 -q -o /tmp/mu2.results >/tmp/mu.log 2>&1
+ok $? "sva-munmap runs again after the kill: $(tail -n 1 /tmp/mu.log)"
 
 rmmod smmubench
 ok $? "rmmod smmubench"

@@ -25,6 +25,8 @@ check "experiment without kernels: usage, exit 2" \
 	eval 'script 2 experiment seed 6.1-sva && grep -q "usage:" "$work/err"'
 check "experiment --iterations 0: refused, names the value" \
 	eval 'script 1 experiment --iterations 0 x 6.1-sva 6.12-sva && err_has "'"'0'"' is not a positive number"'
+check "experiment --suite nope: refused, names the suites" \
+	eval 'script 1 experiment --suite nope x 6.1-sva 6.12-sva && err_has "want bind or inval"'
 check "experiment with a bad name: refused" \
 	eval 'script 1 experiment "a/b" 6.1-sva 6.12-sva && err_has "experiment name"'
 check "experiment with an unknown kernel: refused, names it" \

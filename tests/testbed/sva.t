@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # PASID binds through the real driver on the source-built kernels with
 # emulated substreams (scripts/build-kernel), and the exact commands each
-# bind and unbind put on the command queue.
+# bind and unbind, and each munmap of an SVA-bound range, put on the
+# command queue.
 . "$(dirname "$0")/lib.sh"
 
 n=20
@@ -51,6 +52,25 @@ for k in $(tb_kernels "6.12-sva 6.1-sva 7.x-sva"); do
 		[ -n "$got" ] && [ "$got" = "$want" ]
 		tb_result $? "[$k] $m master(s): commands per bind and unbind match the driver code"
 	done
+	# sva-munmap, 64K populated per munmap: one bind and one unbind,
+	# their commands as above (6.1: 3 CFGI_CD calls, 6.12 and 7.x: 4,
+	# and the unbind's TLBI_NH_ASID), and per munmap TLBI_NH_VA (0x12) +
+	# CMD_SYNC for each notifier call: QEMU's SMMU has range invalidation
+	# (IDR3.RIL), so 16 pages take one command, and no ATS, so no ATC_INV.
+	# 6.12 and 7.x call the notifier once, from the arch TLB flush
+	# (__flush_tlb_range -> arch_invalidate_secondary_tlbs); 6.1 twice:
+	# ->invalidate_range from unmap_vmas' invalidate_range_end and again
+	# from the mmu_gather flush (tlb_flush_mmu_tlbonly).
+	case $k in
+	6.1-sva) per=2 cd=3 ;;
+	*) per=1 cd=4 ;;
+	esac
+	got=$(sed -n 's/^# munmap cmds //p' "$tb_out" | sort)
+	echo "# [$k] sva-munmap: commands of one bind, $n munmaps and one unbind:"
+	echo "$got" | sed 's/^/#   /'
+	want=$(printf '18 1 1 %s\n5 1 1 %s\n17 1 1 1\n' $((per * n)) $cd | sort)
+	[ -n "$got" ] && [ "$got" = "$want" ]
+	tb_result $? "[$k] sva-munmap: $per TLBI_NH_VA + CMD_SYNC per munmap"
 	rm -f "$tb_out"
 done
 tb_done

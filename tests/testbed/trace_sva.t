@@ -3,7 +3,8 @@
 # `smmubench trace` on the source-built kernels (SVA, LOCK_STAT, emulated
 # substreams), one boot each: the PASID bind path's functions, its commands
 # per bind and per unbind, its lock holds with the CMD_SYNCs under them,
-# and /proc/lock_stat as an oracle for the lock counts and hold totals.
+# and /proc/lock_stat as an oracle for the lock counts and hold totals;
+# and the SVA munmap's notifier, its commands joined to each munmap.
 # See tests/guest/trace_sva.sh for the checks and docs/tracer.md.
 . "$(dirname "$0")/lib.sh"
 
