@@ -189,7 +189,8 @@ bench: kernels
 # scripts/experiment (before the name).
 EXPERIMENTS := seed-6.1-vs-6.12 seed-6.1-6.12-7.x placement-6.1-wide \
 	placement-6.12 placement-7.x inval-6.12-vs-7.x \
-	seed-6.1-vs-6.12-hw placement-6.12-hw placement-6.12-sync5000
+	seed-6.1-vs-6.12-hw seed-6.1-vs-6.12-sync5000 placement-6.12-hw \
+	placement-6.12-sync5000
 EXP_seed-6.1-vs-6.12 := 6.1-sva 6.12-sva
 EXP_seed-6.1-6.12-7.x := 6.1-sva 6.12-sva 7.x-sva
 EXPOPT_seed-6.1-6.12-7.x := --chain
@@ -206,6 +207,8 @@ EXPOPT_inval-6.12-vs-7.x := --suite inval
 # hardware model, and a CMD_SYNC of 5 us to make its share plain.
 EXP_seed-6.1-vs-6.12-hw := $(EXP_seed-6.1-vs-6.12)
 EXPOPT_seed-6.1-vs-6.12-hw := --smmu-latency hw
+EXP_seed-6.1-vs-6.12-sync5000 := $(EXP_seed-6.1-vs-6.12)
+EXPOPT_seed-6.1-vs-6.12-sync5000 := --smmu-latency sync=5000
 EXP_placement-6.12-hw := $(EXP_placement-6.12)
 EXPOPT_placement-6.12-hw := --smmu-latency hw
 EXP_placement-6.12-sync5000 := $(EXP_placement-6.12)
