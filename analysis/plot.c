@@ -19,6 +19,7 @@
 #include "smmubench/plot.h"
 #include "smmubench/results.h"
 #include "smmubench/stats.h"
+#include "smmubench/sweep.h"
 
 #define CDF_POINTS 1000		/* quantiles drawn per CDF line */
 #define HIST_BINS_PER_DECADE 20
@@ -479,76 +480,6 @@ static int plot_syncs(struct sb_plot *env)
 
 /* ---- thread sweeps ------------------------------------------------------- */
 
-#define SWEEP_OPS 3
-
-/* The op series of each workload's iteration, the first counting them. */
-static const struct {
-	const char *workload;
-	const char *ops[SWEEP_OPS];
-} sweep_ops[] = {
-	{ "attach", { "op.attach", "op.detach" } },
-	{ "map", { "op.map", "op.unmap", "op.iotlb_sync" } },
-	{ "bind", { "op.bind", "op.unbind" } },
-	{ "pasid-attach", { "op.pasid_attach", "op.pasid_detach" } },
-	{ "sva-munmap", { "op.munmap" } },
-};
-
-/* One run of a sweep: its threads, rate per thread and op latencies. */
-struct sweep_point {
-	size_t run;
-	unsigned long threads;
-	double rate;		/* iterations per second per thread */
-	double p50[SWEEP_OPS], p99[SWEEP_OPS];	/* ns; -1 if no such op */
-};
-
-/*
- * A point if run @i is a `smmubench run` of workload sweep_ops[@w] with a
- * threads param, an elapsed time and its first op series; false if not.
- */
-static bool sweep_point_of(const struct sb_plot *env, size_t i, size_t w,
-			   struct sweep_point *pt)
-{
-	const struct sb_results *r = env->runs[i].r;
-	const char *wl = sb_results__param(r, "workload");
-	const char *t = sb_results__param(r, "threads");
-	const struct sb_counter *el = sb_results__counter(r, "elapsed_ns");
-	const struct sb_series *s;
-	struct sb_summary sum;
-	char *end;
-	size_t k;
-
-	if (!wl || strcmp(wl, sweep_ops[w].workload) || !t || !el ||
-	    !el->supported || !el->value)
-		return false;
-	pt->threads = strtoul(t, &end, 10);
-	if (*end || !pt->threads)
-		return false;
-	for (k = 0; k < SWEEP_OPS; k++)
-		pt->p50[k] = pt->p99[k] = -1;
-	for (k = 0; k < SWEEP_OPS && sweep_ops[w].ops[k]; k++) {
-		s = sb_results__find_series(r, sweep_ops[w].ops[k]);
-		if (!s || sb_series__summarize(s, &sum)) {
-			if (!k)
-				return false;
-			continue;
-		}
-		if (!k)
-			pt->rate = sum.n / (double)pt->threads /
-				   (el->value / 1e9);
-		pt->p50[k] = sum.p50;
-		pt->p99[k] = sum.p99;
-	}
-	pt->run = i;
-	return true;
-}
-
-static int by_threads(const void *a, const void *b)
-{
-	const struct sweep_point *x = a, *y = b;
-
-	return (x->threads > y->threads) - (x->threads < y->threads);
-}
-
 /*
  * Writes the points of the runs titled like run @first (one sweep: same
  * label and kernel) as data/threads-<workload>-r<first>.dat: threads,
@@ -558,21 +489,22 @@ static int by_threads(const void *a, const void *b)
 static int write_sweep(struct sb_plot *env, size_t w, size_t first,
 		       bool *done, char *rel, size_t size)
 {
-	struct sweep_point pts[SB_PLOT_MAX_RUNS];
+	struct sb_sweep_point pts[SB_PLOT_MAX_RUNS];
+	const struct sb_sweep_workload *wl = &sb_sweep_workloads[w];
 	char path[4096];
 	size_t i, k, n = 0;
 	FILE *f;
 
 	for (i = first; i < env->nr_runs; i++) {
 		if (done[i] || strcmp(env->runs[i].title, env->runs[first].title) ||
-		    !sweep_point_of(env, i, w, &pts[n]))
+		    sb_sweep__point(env->runs[i].r, w, &pts[n]))
 			continue;
+		pts[n].run = i;
 		done[i] = true;
 		n++;
 	}
-	qsort(pts, n, sizeof(pts[0]), by_threads);
-	snprintf(rel, size, "data/threads-%s-r%zu.dat", sweep_ops[w].workload,
-		 first);
+	sb_sweep__sort(pts, n);
+	snprintf(rel, size, "data/threads-%s-r%zu.dat", wl->name, first);
 	snprintf(path, sizeof(path), "%s/%s", env->dir, rel);
 	f = fopen(path, "w");
 	if (!f) {
@@ -580,14 +512,13 @@ static int write_sweep(struct sb_plot *env, size_t w, size_t first,
 		return -errno;
 	}
 	fputs("# threads\titerations/s per thread", f);
-	for (k = 0; k < SWEEP_OPS && sweep_ops[w].ops[k]; k++)
-		fprintf(f, "\t%s p50 ns\t%s p99 ns", sweep_ops[w].ops[k],
-			sweep_ops[w].ops[k]);
+	for (k = 0; k < SB_SWEEP_OPS && wl->ops[k]; k++)
+		fprintf(f, "\t%s p50 ns\t%s p99 ns", wl->ops[k], wl->ops[k]);
 	fputc('\n', f);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%lu\t%.1f", pts[i].threads, pts[i].rate);
 		/* gnuplot leaves NaN out: a run without that op */
-		for (k = 0; k < SWEEP_OPS && sweep_ops[w].ops[k]; k++)
+		for (k = 0; k < SB_SWEEP_OPS && wl->ops[k]; k++)
 			if (pts[i].p50[k] < 0)
 				fputs("\tNaN\tNaN", f);
 			else
@@ -607,9 +538,9 @@ static int write_sweep(struct sb_plot *env, size_t w, size_t first,
 static int plot_threads(struct sb_plot *env, size_t w)
 {
 	struct line rate[SB_PLOT_MAX_RUNS] = { 0 };
-	struct line lat[2 * SWEEP_OPS * SB_PLOT_MAX_RUNS] = { 0 };
+	struct line lat[2 * SB_SWEEP_OPS * SB_PLOT_MAX_RUNS] = { 0 };
 	bool done[SB_PLOT_MAX_RUNS] = { false }, used[SB_PLOT_MAX_RUNS] = { false };
-	const char *wl = sweep_ops[w].workload, *op;
+	const char *wl = sb_sweep_workloads[w].name, *op;
 	char base[96], title[512], runs[400], rel[200];
 	struct figure fig = {
 		.xlabel = "threads (log scale)",
@@ -633,8 +564,8 @@ static int plot_threads(struct sb_plot *env, size_t w)
 			 env->runs[i].title);
 		nr++;
 		/* Columns 3 + 2k and 4 + 2k: op k's p50 and p99. */
-		for (k = 0; k < 2 * SWEEP_OPS && (op = sweep_ops[w].ops[k / 2]);
-		     k++, nl++) {
+		for (k = 0; k < 2 * SB_SWEEP_OPS &&
+		     (op = sb_sweep_workloads[w].ops[k / 2]); k++, nl++) {
 			snprintf(lat[nl].data, sizeof(lat[nl].data), "%s", rel);
 			snprintf(lat[nl].cols, sizeof(lat[nl].cols), "1:%zu",
 				 3 + k);
@@ -700,7 +631,7 @@ int sb_plot__draw(struct sb_plot *env)
 		}
 	}
 	ret = plot_syncs(env);
-	for (k = 0; k < sizeof(sweep_ops) / sizeof(sweep_ops[0]) && !ret; k++)
+	for (k = 0; k < sb_sweep_nr_workloads && !ret; k++)
 		ret = plot_threads(env, k);
 	return ret;
 }

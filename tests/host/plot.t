@@ -84,6 +84,24 @@ check "threads-map-latency.png: p50 and p99 against threads" png_ok "$work/sw/th
 check "the sweep's data: threads ascending, iterations/s per thread, p50 and p99 per op (NaN: no unmap, iotlb_sync)" \
 	eval 'printf "1\t10000.0\t100.0\t100.0\tNaN\tNaN\tNaN\tNaN\n2\t2500.0\t200.0\t200.0\tNaN\tNaN\tNaN\tNaN\n4\t2500.0\t400.0\t400.0\tNaN\tNaN\tNaN\tNaN\n" >"$work/want" &&
 		grep -v "^#" "$work/sw/data/threads-map-r0.dat" | cmp -s - "$work/want"'
+# report reads the same points as plot (one home: analysis/sweep.c).
+check "report of the sweep's files: one row per point, threads ascending, rate and p50/p99 per op (csv)" \
+	eval 'run 0 report -f csv "$work/sweep.t4.results" "$work/sweep.t1.results" "$work/sweep.t2.results" &&
+	 printf "threads,iterations_per_s_per_thread,op.map.p50_ns,op.map.p99_ns,op.unmap.p50_ns,op.unmap.p99_ns,op.iotlb_sync.p50_ns,op.iotlb_sync.p99_ns\n1,10000.0,100,100,,,,\n2,2500.0,200,200,,,,\n4,2500.0,400,400,,,,\n" >"$work/want" &&
+	 cmp -s "$work/out" "$work/want"'
+check "report of the sweep, text: a title naming the workload, the rate per thread" \
+	eval 'run 0 report "$work/sweep.t1.results" "$work/sweep.t2.results" &&
+	 out_has "Thread sweep of map: 2 points" && grep -qE "^ +2 +2500 " "$work/out"'
+check "report of the sweep, json: the points" \
+	eval 'run 0 report -f json "$work/sweep.t1.results" "$work/sweep.t2.results" &&
+	 out_has "\"threads\": 2, \"iterations_per_s_per_thread\": 2500.0, \"op.map\": {\"p50_ns\": 200"'
+check "report of two files that are no sweep: exit 1, names the file" \
+	eval 'run 1 report "$work/sweep.t1.results" "$top/results/testbed/6.12/attach-1t.results.gz" &&
+	 err_has "attach-1t.results.gz: not a point of a thread sweep of map"'
+check "report of two points with the same threads: exit 1, not one sweep" \
+	eval 'run 1 report "$work/sweep.t1.results" "$work/sweep.t1.results" && err_has "both 1 threads: not one sweep"'
+check "report --series with several files: usage error" \
+	eval 'run 2 report -s "op.*" "$work/sweep.t1.results" "$work/sweep.t2.results" && err_has "--series applies to one FILE"'
 check "runs that are no sweep draw no sweep figure" \
 	eval '! [ -e "$work/figs/threads-attach.png" ] && ! [ -e "$work/figs/threads-map.png" ]'
 

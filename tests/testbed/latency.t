@@ -17,8 +17,9 @@
 #  - on the first kernel, the model at 0 without SEV times the paths as
 #    the host's own QEMU does (two more boots, within 1%);
 #  - on the first kernel, a thread sweep of map+unmap from 1 to 8 threads
-#    (8 vCPUs, 8 test devices, the hardware model 'hw'), and `smmubench
-#    plot` draws its per-thread rate and p50/p99 curves (one more boot).
+#    (8 vCPUs, 8 test devices, the hardware model 'hw'); `smmubench
+#    plot` draws its per-thread rate and p50/p99 curves and `report`
+#    tabulates them (one more boot).
 # TOL = 250 ns per CMD_SYNC, both ways. The SMMU starts the CMD_SYNC's
 # latency at the doorbell (the CMDQ_PROD write), while the driver still
 # runs its own code before its first CONS read, which the zero-latency
@@ -134,6 +135,10 @@ if tb_guest "$first" --icount 0 --smp 8 --test-devices 8 --smmu-latency hw \
 	echo "# sweep data: threads $rows"
 	[ "$rows" = 1,2,4,8 ]
 	tb_result $? "[$first] the plotted sweep has the points 1,2,4,8 ($rows)"
+	"$top/build/host/smmubench" report -f csv "$share"/sweep.t*.results >"$share/report.csv"
+	rows=$(awk -F, 'NR > 1 && $2 > 0 { printf "%s%s", sep, $1; sep = "," }' "$share/report.csv")
+	[ "$rows" = 1,2,4,8 ]
+	tb_result $? "[$first] report of the sweep: one row per point, each with its rate ($rows)"
 fi
 rm -rf "$share"
 tb_done
