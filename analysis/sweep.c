@@ -34,10 +34,12 @@ int sb_sweep__point(const struct sb_results *r, size_t w,
 {
 	const char *wl = sb_results__param(r, "workload");
 	const char *t = sb_results__param(r, "threads");
+	const char *procs = sb_results__param(r, "processes");
 	const struct sb_counter *el = sb_results__counter(r, "elapsed_ns");
 	const char *const *ops = sb_sweep_workloads[w].ops;
 	const struct sb_series *s;
 	struct sb_summary sum;
+	unsigned long np = 1;
 	char *end;
 	size_t k;
 
@@ -47,6 +49,12 @@ int sb_sweep__point(const struct sb_results *r, size_t w,
 	pt->threads = strtoul(t, &end, 10);
 	if (*end || !pt->threads)
 		return -ENOENT;
+	/* Binds: --processes P of --threads T each, P x T binders. */
+	if (procs) {
+		np = strtoul(procs, &end, 10);
+		if (*end || !np)
+			return -ENOENT;
+	}
 	for (k = 0; k < SB_SWEEP_OPS; k++)
 		pt->p50[k] = pt->p99[k] = -1;
 	for (k = 0; k < SB_SWEEP_OPS && ops[k]; k++) {
@@ -58,7 +66,7 @@ int sb_sweep__point(const struct sb_results *r, size_t w,
 		}
 		/* The first op counts iterations, all threads together. */
 		if (!k)
-			pt->rate = sum.n / (double)pt->threads /
+			pt->rate = sum.n / (double)(pt->threads * np) /
 				   (el->value / 1e9);
 		pt->p50[k] = sum.p50;
 		pt->p99[k] = sum.p99;

@@ -850,6 +850,34 @@ static int share_domain(int fd, const struct run_env *env, char *err,
 	return -errno;
 }
 
+/*
+ * The binders run in user space, so no kthread measures the run: its
+ * elapsed time is from the first op's start to the last op's end, all
+ * binders together (the clock of the samples), as a RUN's is from its
+ * first thread's start to its last thread's end. A sweep's rate per
+ * thread is read from it (analysis/sweep.c).
+ */
+static int bind_elapsed(struct sb_results *r, const struct binder *bt,
+			uint32_t n)
+{
+	uint64_t first = UINT64_MAX, last = 0, end;
+	const struct smmubench_sample *s;
+	uint32_t i;
+	uint64_t k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < bt[i].b.nr_samples; k++) {
+			s = &bt[i].samples[k];
+			end = s->start_ns + s->latency_ns;
+			first = s->start_ns < first ? s->start_ns : first;
+			last = end > last ? end : last;
+		}
+	}
+	if (last <= first)	/* no op: no elapsed time to speak of */
+		return 0;
+	return sb_results__set_counter(r, "elapsed_ns", last - first);
+}
+
 static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 		   char *err, size_t errlen)
 {
@@ -898,6 +926,8 @@ static int do_bind(int fd, const struct run_env *env, struct sb_results *r,
 	}
 	for (i = 0; i < n && !ret; i++)
 		ret = sb_run_add_samples(r, bt[i].samples, bt[i].b.nr_samples);
+	if (!ret)
+		ret = bind_elapsed(r, bt, n);
 	/*
 	 * Binders of different processes run at once, so one binder's op
 	 * window holds the other's calls too: `trace --join` needs each

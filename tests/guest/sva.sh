@@ -245,6 +245,19 @@ no_leftovers "after kill -9 of sva-munmap"
 smmubench run -w sva-munmap -d "$D1" -s 4K -n 3 -q -o /tmp/mu2.results >/tmp/mu.log 2>&1
 ok $? "sva-munmap runs again after the kill: $(tail -n 1 /tmp/mu.log)"
 
+# A thread sweep of bind+unbind (issue 17's curve for binds): one file per
+# point, and report tabulates them, threads ascending, each with a rate.
+smmubench run -w bind -d "$SMMUBENCH_DEVICES" -t 1,2,4 -n 10 -q -o /tmp/bsw.results >/tmp/bsw.log 2>&1
+ok $? "run -w bind -t 1,2,4: $(tail -n 1 /tmp/bsw.log)"
+for t in 1 2 4; do
+	is "$(awk '$1 == "sample" && $2 == "op.bind"' /tmp/bsw.t$t.results | wc -l)" $((t * 10)) \
+		"bind sweep point $t: $((t * 10)) binds in its own file"
+done
+smmubench report -f csv /tmp/bsw.t4.results /tmp/bsw.t1.results /tmp/bsw.t2.results >/tmp/bsw.csv 2>&1
+is "$(awk -F, 'NR > 1 && $2 > 0 && $3 > 0 && $5 > 0 { printf "%s%s", sep, $1; sep = "," }' /tmp/bsw.csv)" 1,2,4 \
+	"report of the bind sweep: a row per point with its rate and bind/unbind p50 ($(head -n 1 /tmp/bsw.csv))"
+no_leftovers "after the bind sweep"
+
 rmmod smmubench
 ok $? "rmmod smmubench"
 dmesg_clean "binds and unbinds"

@@ -95,6 +95,25 @@ check "report of the sweep, text: a title naming the workload, the rate per thre
 check "report of the sweep, json: the points" \
 	eval 'run 0 report -f json "$work/sweep.t1.results" "$work/sweep.t2.results" &&
 	 out_has "\"threads\": 2, \"iterations_per_s_per_thread\": 2500.0, \"op.map\": {\"p50_ns\": 200"'
+# A bind sweep point of 2 processes of 2 threads: 4 binders, 40 binds in
+# 1 ms, so 10000 binds/s per binder.
+{
+	echo "param	workload	bind"
+	echo "param	threads	2"
+	echo "param	processes	2"
+	echo "counter	elapsed_ns	1000000"
+	echo "series	op.bind	op	ns	40	0"
+	i=0
+	while [ $i -lt 40 ]; do
+		echo "sample	op.bind	500	-	-	0"
+		i=$((i + 1))
+	done
+} >"$work/body"
+{ echo "smmubench-results	1"; cat "$work/body"; echo "end	$(wc -l <"$work/body")"; } >"$work/bsw.t2.results"
+sed 's/^param	threads	2$/param	threads	1/' "$work/bsw.t2.results" >"$work/bsw.t1.results"
+check "report of a bind sweep: the rate per binder counts every process's threads" \
+	eval 'run 0 report -f csv "$work/bsw.t2.results" "$work/bsw.t1.results" &&
+	 grep -qx "1,20000.0,500,500,," "$work/out" && grep -qx "2,10000.0,500,500,," "$work/out"'
 check "report of two files that are no sweep: exit 1, names the file" \
 	eval 'run 1 report "$work/sweep.t1.results" "$top/results/testbed/6.12/attach-1t.results.gz" &&
 	 err_has "attach-1t.results.gz: not a point of a thread sweep of map"'
