@@ -99,7 +99,7 @@ int sb_sweep__print(FILE *out, enum sb_format fmt, size_t w,
 			sb_sweep_workloads[w].name, n);
 		fprintf(out, "%8s %14s", "THREADS", "ITER/S/THREAD");
 		for (k = 0; k < SB_SWEEP_OPS && ops[k]; k++)
-			fprintf(out, "  %*s P50 %9s", 14, ops[k], "P99");
+			fprintf(out, "  %14s P50 %9s", ops[k], "P99");
 		fputc('\n', out);
 		for (i = 0; i < n; i++) {
 			fprintf(out, "%8lu %14.0f", pts[i].threads, pts[i].rate);

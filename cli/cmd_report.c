@@ -83,7 +83,7 @@ static int report_sweep(const struct report_env *env)
 {
 	struct sb_results *r[REPORT_MAX_FILES] = { NULL };
 	struct sb_sweep_point pts[REPORT_MAX_FILES];
-	int i, w = -1, ret = SB_EXIT_RUNTIME;
+	int i, w = -1, err_no, ret = SB_EXIT_RUNTIME;
 	char err[512];
 
 	for (i = 0; i < env->nr_files; i++) {
@@ -109,8 +109,9 @@ static int report_sweep(const struct report_env *env)
 				pts[i].threads);
 			goto out;
 		}
-	if (sb_sweep__print(stdout, env->fmt, w, pts, env->nr_files)) {
-		fprintf(stderr, "smmubench report: printing: %s\n", strerror(EIO));
+	err_no = sb_sweep__print(stdout, env->fmt, w, pts, env->nr_files);
+	if (err_no) {
+		fprintf(stderr, "smmubench report: printing: %s\n", strerror(-err_no));
 		goto out;
 	}
 	ret = SB_EXIT_OK;

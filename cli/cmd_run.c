@@ -29,6 +29,7 @@
 #include "smmubench/report.h"
 #include "smmubench/results.h"
 #include "smmubench/stats.h"
+#include "smmubench/sweep.h"
 #include "uapi/smmubench.h"
 
 #define DEFAULT_ITERATIONS 1000
@@ -562,20 +563,12 @@ static void watcher__stop(struct watcher *w)
 
 /* ---- results ---------------------------------------------------------- */
 
-static const char *main_op(uint32_t workload)
+/* The op that counts a workload's iterations (one table: analysis/sweep.c). */
+static const char *main_op(const char *workload_name)
 {
-	switch (workload) {
-	case SMMUBENCH_WL_ATTACH:
-		return "op.attach";
-	case SMMUBENCH_WL_MAP:
-		return "op.map";
-	case SMMUBENCH_WL_BIND:
-		return "op.bind";
-	case SMMUBENCH_WL_SVA_MUNMAP:
-		return "op.munmap";
-	default:
-		return "op.pasid_attach";
-	}
+	int w = sb_sweep__workload(workload_name);
+
+	return w < 0 ? NULL : sb_sweep_workloads[w].ops[0];
 }
 
 static int set_params(struct sb_results *r, const struct run_env *env)
@@ -1031,7 +1024,7 @@ static int measure(const struct run_env *env, const char *out, char *err,
 	watching = false;
 	if (ret)
 		goto cleanup;
-	ret = sb_run_set_overhead(r, main_op(env->workload));
+	ret = sb_run_set_overhead(r, main_op(env->workload_name));
 	ret = ret ?: sb_perf__record(perf, r);
 	ret = ret ?: sb_results__write(r, out);
 	if (ret) {

@@ -98,7 +98,7 @@ int sb_run_read_samples(int fd, struct sb_results *r, uint64_t total)
 int sb_run_set_overhead(struct sb_results *r, const char *main_op)
 {
 	struct sb_series *e = sb_results__find_series(r, "op.empty");
-	struct sb_series *m = sb_results__find_series(r, main_op);
+	struct sb_series *m = main_op ? sb_results__find_series(r, main_op) : NULL;
 	uint64_t *ev, *mv;
 	double em, mm;
 	int err = 0;

@@ -27,6 +27,16 @@ results_in() {
 	return 0
 }
 
+# report_csv FILE: FILE's CSV report (smmubench report -f csv), made once
+# into the caller's scratch folder $work with the caller's tool $sb; its
+# path.
+report_csv() {
+	local c
+	c="$work/$(echo "$1" | tr / _).csv"
+	[ -f "$c" ] || "$sb" report -f csv "$1" >"$c"
+	echo "$c"
+}
+
 # run_of FILE: the run a results file holds, its name less .results[.gz].
 run_of() {
 	local b=${1##*/}

@@ -17,7 +17,10 @@
 
 #define SB_SWEEP_OPS 3
 
-/* A workload's iteration: its op series, the first counting iterations. */
+/*
+ * A workload's iteration: its op series, the first counting iterations
+ * (also the op run's overhead ratio is taken against).
+ */
 struct sb_sweep_workload {
 	const char *name;
 	const char *ops[SB_SWEEP_OPS];	/* NULL after the last */
