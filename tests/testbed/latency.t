@@ -20,7 +20,7 @@
 #    (8 vCPUs, 8 test devices, the hardware model 'hw'); `smmubench
 #    plot` draws its per-thread rate and p50/p99 curves and `report`
 #    tabulates them (one more boot).
-# TOL = 250 ns per CMD_SYNC, both ways. The SMMU starts the CMD_SYNC's
+# TOL = 500 ns per CMD_SYNC, both ways. The SMMU starts the CMD_SYNC's
 # latency at the doorbell (the CMDQ_PROD write), while the driver still
 # runs its own code before its first CONS read, which the zero-latency
 # boot runs as well: the growth falls short of X by that much (about
@@ -29,12 +29,18 @@
 # WFE, which TCG runs as a yield: tens of instructions), which adds up to
 # one poll period. Measured on 6.12: X - 96 ns at X = 2000, X - 152 ns at
 # X = 5000, the same for every one of the asid lock's holds (docs/testbed.md).
+# On a loaded host the same boot has given X - 328 ns a CMD_SYNC for the
+# asid lock's holds (2026-12-07, two other emulators running; the sync=0
+# boot was to the ns what it is on an idle host): both vCPUs run on one host thread under -icount, and
+# where that thread turns from one to the other, which moves a poll
+# period, follows the host's timing. 500 ns keeps that apart from a
+# CMD_SYNC that the model did not delay (growth 0) or delayed twice.
 # The QEMU build is cached; the first one takes about 6 minutes on 2 idle
 # cores (make qemu), which this test does when it must.
 . "$(dirname "$0")/lib.sh"
 
 X=${SMMUBENCH_TEST_SYNC_NS:-5000}
-TOL=250
+TOL=500
 
 if "$top/scripts/build-qemu" >"$top/build/latency-build-qemu.log" 2>&1; then
 	tb_result 0 "the project's QEMU is built ($(cat "$top/build/qemu/info" | sed -n 's/^source=//p'))"
