@@ -38,6 +38,28 @@ static inline u32 sb_max_pasids(struct device *dev)
 #endif
 }
 
+/*
+ * iommu_device::max_pasids, the PASIDs the IOMMU driver supports, came
+ * with 6.2's core PASIDs, and to some 6.1 stable kernels as a backport
+ * (Debian's 6.1.192 has it, its 6.1.176 not), so the version cannot tell:
+ * bench/Kbuild looks in the kernel's iommu.h and defines
+ * SB_HAS_IOMMU_DEV_PASIDS; without it, the version decides.
+ */
+#ifndef SB_HAS_IOMMU_DEV_PASIDS
+#define SB_HAS_IOMMU_DEV_PASIDS	SB_HAS_CORE_PASID
+#endif
+
+static inline u32 sb_iommu_dev_pasids(struct device *dev)
+{
+#if SB_HAS_IOMMU_DEV_PASIDS
+	struct dev_iommu *param = dev->iommu;
+
+	return param && param->iommu_dev ? param->iommu_dev->max_pasids : 0;
+#else
+	return 0;
+#endif
+}
+
 static inline struct iommu_sva *sb_sva_bind(struct device *dev,
 					    struct mm_struct *mm)
 {

@@ -131,17 +131,6 @@ int sb_check_device(struct sb_dev *sbd, char *reason)
 }
 
 /*
- * PASIDs the SMMU driver supports (1 << its substream bits), which can
- * differ from IDR1 when the driver emulates substreams; 0 if not set.
- */
-static u32 sb_smmu_pasids(struct device *dev)
-{
-	struct dev_iommu *param = dev->iommu;
-
-	return param && param->iommu_dev ? param->iommu_dev->max_pasids : 0;
-}
-
-/*
  * Every reason why @workload (bind or pasid-attach) cannot run on the
  * device, all of them, so that users fix them in one go.
  */
@@ -170,7 +159,7 @@ int sb_check_pasid(struct sb_dev *sbd, u32 workload, u32 pasid, char *reason)
 		sb_reason(reason, "kernel has no iommu_attach_device_pasid (before 6.2)");
 		bad = true;
 	}
-	if (sbd->smmuv3 && !ssid_bits && sb_smmu_pasids(sbd->dev) <= 1) {
+	if (sbd->smmuv3 && !ssid_bits && sb_iommu_dev_pasids(sbd->dev) <= 1) {
 		sb_reason(reason, "SMMU %s has no substream support (IDR1.SSIDSIZE=0)",
 			  sbd->smmu_name);
 		bad = true;
