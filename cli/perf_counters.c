@@ -576,7 +576,11 @@ int sb_perf__open(struct sb_perf **out, const char *root)
 	libperf_init(quiet);
 	snprintf(p->root, sizeof(p->root), "%s", root);
 	p->threads = perf_thread_map__new_dummy();
-	p->online = perf_cpu_map__new_online_cpus();
+	/*
+	 * The online CPUs: perf_cpu_map__new_online_cpus() says so since 6.9,
+	 * but Debian 12's libperf (linux-source-6.1) has only this form.
+	 */
+	p->online = perf_cpu_map__new(NULL);
 	if (!p->threads || !p->online) {
 		sb_perf__close(p);
 		return -ENOMEM;
