@@ -4,11 +4,13 @@
 # kernel module for each test bed kernel, the tests and the runs.
 #
 #   make            host + arm64 tools and the module for every test bed kernel
-#                   (on arm64: the native tools only, README "On an Arm server")
+#                   (on arm64: the native tool only, README "On an Arm server")
 #   make deps       install packages, unpack the test bed kernels (cached)
 #   make kernels    build the source-built test bed kernels (cached)
 #   make qemu       build the test bed's QEMU with the SMMU latency model
 #                   (cached; scripts/testbed --smmu-latency, docs/testbed.md)
+#   make machine    build the emulated Debian arm64 machine (cached;
+#                   scripts/build-machine, tests/machine/arm64.t)
 #   make check      deps, kernels, build, host and test bed tests
 #   make run        deps, build, the default suite on the test bed kernels,
 #                   into build/run, ending with its summary
@@ -80,10 +82,12 @@ EXTRA_ARM64_LDLIBS :=
 .DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk */*/*.mk))
 
-all: host $(if $(filter 1,$(NATIVE)),,arm64) modules
+# Natively (an Arm server), the tool only: its unit tests are the test
+# bed's (make check), and building them costs a server's user minutes.
+all: $(if $(filter 1,$(NATIVE)),$(B)/host/smmubench,host arm64) modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
-.PHONY: all host arm64 modules deps kernels qemu check run publish-results plots \
+.PHONY: all host arm64 modules deps kernels qemu machine check run publish-results plots \
 	bench experiments lint clean distclean help
 
 help:
@@ -99,6 +103,9 @@ kernels: deps
 # idle cores the first time): boot.t, sva.t and latency.t boot on it.
 qemu: deps
 	$(Q)scripts/build-qemu
+
+machine: deps
+	$(Q)scripts/build-machine
 
 lint: deps
 	$(Q)scripts/lint

@@ -133,3 +133,14 @@ private_apt_update() {
 	fi
 	exec {lock}>&-
 }
+
+# readme_commands SECTION: the lines of the sh code blocks of the README's
+# section "## SECTION", in order, as the README prints them (the tests and
+# the emulated Arm server run them from here, so the two cannot drift).
+readme_commands() {
+	awk -v h="## $1" '
+		/^## / { in_sec = ($0 == h); next }
+		in_sec && /^```sh$/ { code = 1; next }
+		in_sec && /^```$/ { code = 0; next }
+		in_sec && code && NF { print }' "$top/README.md"
+}

@@ -14,13 +14,15 @@ script() {
 	[ "$got" = "$want" ] || { echo "# scripts/$name $*: exit $got, want $want"; return 1; }
 }
 
-for s in experiment build-variant build-kernel build-qemu testbed; do
+for s in experiment build-variant build-kernel build-qemu build-machine testbed; do
 	check "$s --help: usage, exit 0" \
 		eval 'script 0 $s --help && out_has "usage: scripts/$s"'
 	check "$s --no-such-flag: exit 1 or 2, names the option" \
 		eval '{ script 2 $s --no-such-flag || script 1 $s --no-such-flag; } && err_has "--no-such-flag"'
 done
 
+check "testbed --machine --disk: refused, the machine's root is the disk" \
+	eval ': >"$work/disk" && script 2 testbed --machine --disk "$work/disk" -- true && err_has "the machine'"'"'s root is the disk"'
 check "experiment without kernels: usage, exit 2" \
 	eval 'script 2 experiment seed 6.1-sva && grep -q "usage:" "$work/err"'
 check "experiment --iterations 0: refused, names the value" \
