@@ -18,7 +18,8 @@ usage: $prog --install deb|source|none [--deb-urls "URL..."]
 
 --install: installs smmubench and its module on this device (root).
   deb     the Debian packages smmubench and smmubench-dkms: downloaded
-          from --deb-urls, else made from this source tree (make deb),
+          from --deb-urls (http(s):// with curl, or file:// on a shared
+          folder), else made from this source tree (make deb),
           installed with apt-get (DKMS builds the module), then modprobe;
   source  the README's "On an Arm server" commands, read from the README:
           its Debian packages, the module built in place, make, make
@@ -135,8 +136,13 @@ do_install() {
 			mkdir -p "$top/build/deb-download"
 			for u in $deb_urls; do
 				f=$top/build/deb-download/$(basename "$u")
-				command -v curl >/dev/null || die "curl is needed for --deb-urls"
-				curl -fsSL -o "$f" "$u" || die "could not download $u"
+				case "$u" in
+				# A lab's shared folder (NFS, 9p) needs no download.
+				file://*) cp "${u#file://}" "$f" || die "could not copy $u" ;;
+				*)
+					command -v curl >/dev/null || die "curl is needed for --deb-urls"
+					curl -fsSL -o "$f" "$u" || die "could not download $u" ;;
+				esac
 				debs="$debs $f"
 			done
 		else

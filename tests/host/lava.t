@@ -12,11 +12,11 @@
 . "$(dirname "$0")/lib.sh"
 cd "$top" || exit 1
 
-lava=$top/build/lava
-py=/usr/bin/python3
-pypath=$lava/lava-common/usr/lib/python3/dist-packages:$lava/lava-dispatcher/usr/lib/python3/dist-packages
-shell_dir=$lava/lava-dispatcher/usr/lib/python3/dist-packages/lava_dispatcher/lava_test_shell
-if [ ! -f "$shell_dir/lava-test-case" ] || [ ! -d "$lava/lava-common/usr/lib/python3/dist-packages/lava_common" ]; then
+# shellcheck source=tests/host/lava_lib.sh
+. "$top/tests/host/lava_lib.sh"
+py=$lava_py
+pypath=$lava_pypath
+if ! lava_ready; then
 	echo "Bail out! no LAVA packages under build/lava: run scripts/deps --host-only"
 	exit 1
 fi
@@ -59,57 +59,14 @@ for j in sys.argv[2:]:
 EOF
 check "the jobs run lava/smmubench.yaml with parameters it declares" test $? = 0
 
-# LAVA's helpers as lava-test-shell lays them out on a device: on PATH,
-# with the interpreter line LAVA prepends.
+# LAVA's helpers as lava-test-shell lays them out on a device.
 bin=$work/lava-bin
-mkdir -p "$bin" "$work/lava-results"
-for h in lava-test-case lava-common-functions; do
-	{ echo '#!/bin/sh'; cat "$shell_dir/$h"; } >"$bin/$h"
-	chmod +x "$bin/$h"
-done
+lava_helpers "$bin"
+mkdir -p "$work/lava-results"
 export LAVA_RESULT_DIR=$work/lava-results
 
-# check_signals LOG FILE...: LAVA's parser over LOG; every series of each
-# results FILE reported (p50, p99) with report's numbers, nothing else but
-# the WORKLOAD.run cases, which must pass.
 check_signals() {
-	PYTHONPATH=$pypath "$py" - "$sb" "$@" >"$work/out" 2>"$work/err" <<'EOF'
-import csv, io, os, re, subprocess, sys
-from lava_dispatcher.actions.test.shell import TestShellAction, handle_testcase
-from lava_dispatcher.connection import SignalMatch
-
-sb, log, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-action = TestShellAction()
-action._reset_patterns()
-pattern = re.compile(action.patterns["signal"])
-got = {}
-for line in open(log):
-    m = pattern.search(line)
-    if not m or m.group(1) != "TESTCASE":
-        continue
-    res = SignalMatch().match(handle_testcase(m.group(2).split()))
-    assert res["test_case_id"] not in got, "twice: " + res["test_case_id"]
-    got[res["test_case_id"]] = res
-want = {}
-for f in files:
-    run = os.path.splitext(os.path.basename(f))[0]
-    out = subprocess.run([sb, "report", "-f", "csv", f], check=True,
-                         capture_output=True, text=True).stdout
-    rows = csv.DictReader(l for l in io.StringIO(out) if not l.startswith("#"))
-    for r in rows:
-        for q in ("p50", "p99"):
-            want["%s.%s.%s" % (run, r["series"], q)] = float(r[q])
-assert want, "no series in " + " ".join(files)
-for case, value in want.items():
-    assert case in got, "missing " + case
-    g = got.pop(case)
-    assert g["result"] == "pass", (case, g)
-    assert g["measurement"] == value, (case, g["measurement"], value)
-    assert g["units"] in ("ns", "count"), (case, g)
-for case, g in got.items():
-    assert case.endswith(".run") and g["result"] == "pass", ("extra", case, g)
-print("%d test cases checked" % len(want))
-EOF
+	lava_check_signals "$sb" "$@" >"$work/out" 2>"$work/err"
 }
 
 # 1. The run script on a sample results file.
@@ -146,16 +103,8 @@ done
 cp "$work/\$w.src" "\$o"
 EOF
 chmod +x "$work/smmubench"
-"$py" - lava/smmubench.yaml "$work/run.sh" <<'EOF'
-import sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-p = dict(d["params"], SUITE="attach,map", DEVICE="0000:00:0a.0",
-         ITERATIONS="400", OUTPUT=sys.argv[2] + ".out")
-with open(sys.argv[2], "w") as f:
-    f.write("".join("%s='%s'\n" % kv for kv in p.items()))
-    f.write("set -e\n")
-    f.write("".join(s + "\n" for s in d["run"]["steps"]))
-EOF
+lava_steps run "$work/run.sh" SUITE=attach,map DEVICE=0000:00:0a.0 \
+	ITERATIONS=400 OUTPUT="$work/run.sh.out"
 (PATH=$bin:$PATH SMMUBENCH=$work/smmubench sh -e "$work/run.sh") >"$work/log2" 2>"$work/err"
 check "the definition's run step exits 0" test $? = 0
 check "the suite's runs are test cases that pass" \

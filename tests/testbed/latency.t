@@ -42,14 +42,7 @@
 X=${SMMUBENCH_TEST_SYNC_NS:-5000}
 TOL=500
 
-if "$top/scripts/build-qemu" >"$top/build/latency-build-qemu.log" 2>&1; then
-	tb_result 0 "the project's QEMU is built ($(cat "$top/build/qemu/info" | sed -n 's/^source=//p'))"
-else
-	sed 's/^/# /' "$top/build/latency-build-qemu.log" | tail -n 20
-	tb_result 1 "scripts/build-qemu"
-	tb_done
-	exit
-fi
+tb_built build-qemu qemu source "the project's QEMU is built"
 
 # val FILE NAME: a "# value NAME NUMBER" line of a guest run.
 val() {

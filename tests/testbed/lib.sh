@@ -57,3 +57,18 @@ TB_DEB_KERNELS="6.1 6.12 7.x"
 tb_kernels() {
 	echo "${SMMUBENCH_TEST_KERNELS:-${1:-6.1 6.12}}"
 }
+
+# tb_built SCRIPT LINK KEY WHAT: runs scripts/SCRIPT, a cached build that
+# links build/LINK to its result; one result, WHAT with KEY of its info
+# file. When the build fails: its log's tail, and the test ends.
+tb_built() {
+	local log="$top/build/$1.log"
+	if "$top/scripts/$1" >"$log" 2>&1; then
+		tb_result 0 "$4 ($(sed -n "s/^$3=//p" "$top/build/$2/info"))"
+		return 0
+	fi
+	sed 's/^/# /' "$log" | tail -n 20
+	tb_result 1 "scripts/$1"
+	tb_done
+	exit
+}
