@@ -8,6 +8,8 @@
 #  - DKMS: make install-dkms into a DESTDIR, then dkms add and build with
 #    private trees (nothing of the host's DKMS is touched).
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 cd "$top" || exit 1
 
 hdr=$top/build/kernels/6.12/headers
@@ -26,8 +28,7 @@ vermagic() { modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1; }
 
 # The first 'make -C /lib/modules/...' line of the README's Arm-server
 # section, as printed there.
-cmd=$(sed -n '/^## On an Arm server/,/^## /p' README.md |
-	grep -m1 '^make -C /lib/modules/')
+cmd=$(readme_commands "On an Arm server" | grep -m1 '^make -C /lib/modules/')
 check "the README's Arm-server section has the module command" test -n "$cmd"
 case "$cmd" in
 *'$(uname -r)'*) ok "it builds for the running kernel's headers" ;;
