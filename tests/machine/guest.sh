@@ -50,8 +50,17 @@ series_in() {
 	"$1" report -f csv "$2" 2>/dev/null | awk -F, '!/^#/ && NR > 1 { print $1 }'
 }
 
+# within VALUE EXPECTED EXTRA DESCRIPTION: EXPECTED <= VALUE <= EXPECTED + EXTRA.
+within() {
+	case "$1" in
+	'' | *[!0-9]*) ok 1 "$4 (got '$1')"; return ;;
+	esac
+	[ "$1" -ge "$2" ] && [ "$1" -le $(($2 + $3)) ]
+	ok $? "$4 (got $1)"
+}
+
 check_run() {
-	local sb=$1 f=$2 s
+	local sb=$1 f=$2 s pages iters
 	s=$(series_in "$sb" "$f" | tr '\n' ' ')
 	case "$s" in
 	*op.map*op.unmap*) ok 0 "report of $f: the map and unmap series ($s)" ;;
@@ -59,6 +68,17 @@ check_run() {
 	esac
 	is "$(awk -F '\t' '$1 == "param" && $2 == "workload" { print $3 }' "$f")" map \
 		"$f: a map run"
+	# libperf's counts around the run on Debian's own kernel (the test
+	# bed's perf.t checks 6.12): every iteration maps size/granule pages
+	# and unmaps once. The counts are system-wide, and the machine's disk
+	# is behind the SMMU too: its writeback during the run may add a few.
+	pages=$(awk -F '\t' '$1 == "param" && $2 == "size_bytes" { s = $3 }
+		$1 == "param" && $2 == "granule_bytes" { g = $3 } END { print s / g }' "$f")
+	iters=$(results_counter "$f" nr_iterations)
+	within "$(results_counter "$f" perf.iommu:map absent)" $((iters * pages)) $((iters / 100)) \
+		"$f: perf.iommu:map = $iters iterations x $pages pages"
+	within "$(results_counter "$f" perf.iommu:unmap absent)" "$iters" $((iters / 100)) \
+		"$f: perf.iommu:unmap = $iters iterations"
 }
 
 case "$mode" in

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# safety.t: what smmubench run will and will not take, on Debian's test
-# bed kernels and 6.12-sva (tests/guest/safety.sh in the guest). The guest
+# safety.t: what smmubench run will and will not take, on Debian's 6.1
+# and 7.x test bed kernels and 6.12-sva (tests/guest/safety.sh in the guest). The guest
 # gets a disk with a partition table made here (ext4 on the first
 # partition, room for swap on the second) and a NIC, so that a mounted file
 # system, active swap and an up interface are real ones on devices that go
@@ -35,9 +35,10 @@ printf '\x55\xaa' | dd of="$disk" bs=1 seek=510 conv=notrunc status=none
 mke2fs -q -F -t ext2 -E offset=$((2048 * 512)) "$disk" 4M >/dev/null 2>&1
 tb_result $? "a partitioned disk image with ext2 on the first partition"
 
-# Debian's kernels, and one -sva kernel for the bind runs that share a
-# device (what decides is the tool's and the module's, the same on 6.1-sva).
-for k in ${SMMUBENCH_TEST_KERNELS:-$TB_DEB_KERNELS 6.12-sva}; do
+# Debian's oldest and newest kernels, and 6.12-sva for the bind runs that
+# share a device (what decides is the tool's and the module's, from sysfs
+# and /proc: the same on every kernel, 6.12 included through 6.12-sva).
+for k in ${SMMUBENCH_TEST_KERNELS:-6.1 7.x 6.12-sva}; do
 	for f in "$top/build/module/$k/smmubench.ko" "$top/build/arm64/smmubench"; do
 		[ -e "$f" ] || { tb_result 1 "[$k] $f missing: run make"; continue 2; }
 	done
