@@ -87,7 +87,7 @@ include $(sort $(wildcard */*.mk */*/*.mk))
 all: $(if $(filter 1,$(NATIVE)),$(B)/host/smmubench,host arm64) modules
 host: $(B)/host/smmubench $(HOST_TESTS)
 arm64: $(B)/arm64/smmubench $(GUEST_PROGS)
-.PHONY: all host arm64 modules deps kernels qemu machine machine-start check run publish-results plots \
+.PHONY: all host arm64 modules deps kernels qemu machine check run publish-results plots \
 	bench experiments lint clean distclean help
 
 help:
@@ -173,14 +173,9 @@ $(B)/module/%/smmubench.ko: $(MODULE_SRCS) $(MODULE_HDRS) $(B)/kernels/%/release
 	$(Q)test -f $@
 
 # --- tests and runs -----------------------------------------------------
-# The machine of tests/machine/arm64.t builds in the background from the
-# start, in the idle time the kernel and QEMU builds leave.
-check: machine-start kernels qemu
+check: kernels qemu
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run
-
-machine-start: deps
-	$(Q)scripts/build-machine --start
 
 # make run writes into build/run only; results/ changes only when a run is
 # published on purpose.
