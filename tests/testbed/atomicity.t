@@ -72,8 +72,10 @@ run_flavour() {
 			continue
 		fi
 		rm -f "$log"
-		# The module for the variant (make builds it for every kernel).
-		make -s -C "$top" -j2 all >/dev/null 2>&1
+		# The module for the variant (make builds it for every kernel):
+		# modules only, never the host tests, which the host lane of
+		# tests/run may be running at this moment.
+		make -s -C "$top" -j2 modules >/dev/null 2>&1
 		if [ ! -f "$top/build/module/$kernel/smmubench.ko" ]; then
 			tb_result 1 "[$flavour $placement] smmubench.ko for $kernel"
 			continue
