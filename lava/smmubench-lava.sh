@@ -161,7 +161,7 @@ do_install() {
 		install_readme_packages
 		cmd=$(readme_line 'make -C /lib/modules/') ||
 			die "no module command in the README's Arm-server section"
-		(cd "$top" && eval "$cmd" && make && make install) ||
+		(cd "$top" && eval "$cmd" && make -j"$(nproc)" && make install) ||
 			die "the README's build failed"
 		grep -q '^smmubench ' /proc/modules ||
 			insmod "$top/bench/smmubench.ko" || die "insmod failed"

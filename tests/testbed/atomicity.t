@@ -73,8 +73,8 @@ run_flavour() {
 		fi
 		rm -f "$log"
 		# The module for the variant (make builds it for every kernel):
-		# modules only, never the host tests, which the host lane of
-		# tests/run may be running at this moment.
+		# modules only: make all may relink the host tool, which the
+		# machine's test in tests/run's other lane may be running.
 		make -s -C "$top" -j2 modules >/dev/null 2>&1
 		if [ ! -f "$top/build/module/$kernel/smmubench.ko" ]; then
 			tb_result 1 "[$flavour $placement] smmubench.ko for $kernel"
