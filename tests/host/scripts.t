@@ -21,6 +21,8 @@ for s in experiment build-variant build-kernel build-qemu build-machine testbed;
 		eval '{ script 2 $s --no-such-flag || script 1 $s --no-such-flag; } && err_has "--no-such-flag"'
 done
 
+check "build-machine --background with --while that is not a PID: refused, names it" \
+	eval 'script 1 build-machine --background "$work/bg.log" --while abc && err_has "--while abc: not a PID" && [ ! -e "$work/bg.log" ]'
 check "testbed --machine --disk: refused, the machine's root is the disk" \
 	eval ': >"$work/disk" && script 2 testbed --machine --disk "$work/disk" -- true && err_has "the machine'"'"'s root is the disk"'
 check "experiment without kernels: usage, exit 2" \

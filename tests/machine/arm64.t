@@ -20,10 +20,9 @@
 #     package), then apt remove. Here, LAVA's parser reads the run step's
 #     signals from the console and checks them against this host's report
 #     of the results files; the example jobs validate in tests/host/lava.t.
-# The machine is built once and cached (about 10 minutes the first time).
-# On 2 idle cores the test takes 21 minutes: the first boot 15.5 (the
-# native make 9, each of the two module builds 2.5), the second 5 (the
-# package's DKMS build 3); 26.5 to 32 beside the test bed tests in CI.
+# The machine is built once and cached (about 10 minutes the first time;
+# make check starts that build in the background at its beginning, and
+# tb_built here then waits for it). What each step takes: docs/testbed.md.
 . "$(dirname "$0")/../testbed/lib.sh"
 # shellcheck source=tests/host/lava_lib.sh
 . "$top/tests/host/lava_lib.sh"
